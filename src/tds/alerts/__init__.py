@@ -1,0 +1,1 @@
+"""Alerting: pure rules, the monitor loop and notifiers."""

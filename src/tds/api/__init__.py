@@ -1,0 +1,1 @@
+"""The HTTP face: webhooks, admin API, health, metrics and the dashboard."""

@@ -1,0 +1,64 @@
+"""The one composition root: builds the engine, services, handlers and loops from Settings."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from tds.config import Settings
+from tds.db import migrate
+from tds.db.embedded import start_embedded
+from tds.db.engine import create_engine, create_sessionmaker
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Container:
+    """Everything an entrypoint needs, built once per process."""
+
+    settings: Settings
+    database_url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    embedded_server: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def aclose(self) -> None:
+        await self.engine.dispose()
+
+
+def resolve_database_url(settings: Settings) -> tuple[str, Any]:
+    """The configured URL, or an embedded server's (started on demand) with its handle."""
+    if settings.db.url is not None:
+        return settings.db.url.get_secret_value(), None
+    url, server = start_embedded(settings.db.data_dir)
+    log.info("no TDS_DB__URL set: using embedded PostgreSQL in %s", settings.db.data_dir)
+    return url, server
+
+
+async def build_container(
+    settings: Settings, *, database_url: str | None = None, migrate_now: bool | None = None
+) -> Container:
+    """Builds the process's container; applies migrations when configured (or asked) to."""
+    server = None
+    if database_url is None:
+        url, server = await asyncio.to_thread(resolve_database_url, settings)
+    else:
+        url = database_url
+    for warning in settings.startup_warnings:
+        log.warning(warning)
+    if settings.db.migrate_on_start if migrate_now is None else migrate_now:
+        await asyncio.to_thread(migrate.upgrade, url)
+    engine = create_engine(url, settings.db)
+    return Container(
+        settings=settings,
+        database_url=url,
+        engine=engine,
+        sessions=create_sessionmaker(engine),
+        embedded_server=server,
+    )

@@ -1,0 +1,68 @@
+"""The `tds` command line: serve, api, worker, migrate, and the feature commands."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from tds.config import Settings, load_settings
+from tds.logging import configure_logging
+
+app = typer.Typer(
+    help="TDS Core: keeps an ERP PostgreSQL database in step with Zoho Books.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _settings() -> Settings:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return settings
+
+
+@app.command()
+def migrate(
+    check: Annotated[bool, typer.Option(help="only verify the models and migrations agree")] = False,
+) -> None:
+    """Apply the database migrations (or check them)."""
+    from tds.bootstrap import resolve_database_url
+    from tds.db import migrate as migrations
+
+    url, _server = resolve_database_url(_settings())
+    if check:
+        migrations.check(url)
+        typer.echo("models and migrations agree")
+        return
+    migrations.upgrade(url)
+    typer.echo(f"database at revision {migrations.head_revision()}")
+
+
+@app.command()
+def api() -> None:
+    """Run the HTTP API only (webhooks, admin, health, metrics, dashboard)."""
+    from tds.runtime import run_process
+
+    asyncio.run(run_process(_settings(), api=True, worker=False))
+
+
+@app.command()
+def worker() -> None:
+    """Run the worker pool only."""
+    from tds.runtime import run_process
+
+    asyncio.run(run_process(_settings(), api=False, worker=True))
+
+
+@app.command()
+def serve() -> None:
+    """Run API, worker pool and monitor loop in one process (embedded PostgreSQL when no URL is set)."""
+    from tds.runtime import run_process
+
+    asyncio.run(run_process(_settings(), api=True, worker=True))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,150 @@
+"""The one Settings object: every knob of the service, read from TDS_* environment variables."""
+
+from __future__ import annotations
+
+import warnings
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "xxx"})
+
+
+class DatabaseSettings(BaseModel):
+    """Where PostgreSQL is; with no url the service starts an embedded server under `data_dir`."""
+
+    url: SecretStr | None = None
+    data_dir: Path = Path.home() / ".local" / "share" / "tds" / "pgdata"
+    pool_size: int = Field(default=10, ge=1)
+    max_overflow: int = Field(default=10, ge=0)
+    pool_timeout_s: float = Field(default=30.0, gt=0)
+    statement_timeout_ms: int = Field(default=30_000, ge=0)
+    migrate_on_start: bool = True
+
+
+class ApiSettings(BaseModel):
+    """The HTTP server and the admin API."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    admin_api_keys: list[SecretStr] = Field(default_factory=list)
+    admin_api_key_header: str = "X-API-Key"
+
+
+class WebhookSettings(BaseModel):
+    """How incoming Zoho webhooks are verified and bounded."""
+
+    hmac_secret: SecretStr | None = None
+    signature_header: str = "X-Zoho-Webhook-Signature"
+    shared_token: SecretStr | None = None
+    token_header: str = "X-TDS-Webhook-Token"
+    token_query_param: str = "token"
+    verification_disabled: bool = False
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+
+
+class WorkerSettings(BaseModel):
+    """The worker pool: claiming, leases, retries and circuit breakers."""
+
+    concurrency: int = Field(default=4, ge=1)
+    batch_size: int = Field(default=100, ge=1, le=1000)
+    poll_interval_s: float = Field(default=1.0, gt=0)
+    lease_s: float = Field(default=60.0, gt=0)
+    heartbeat_interval_s: float = Field(default=10.0, gt=0)
+    max_attempts: int = Field(default=4, ge=1)
+    retry_delays_s: list[float] = Field(default_factory=lambda: [60.0, 300.0, 900.0])
+    retry_jitter: float = Field(default=0.1, ge=0, le=1)
+    shutdown_timeout_s: float = Field(default=30.0, ge=0)
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_reset_s: float = Field(default=30.0, gt=0)
+    stuck_recovery_interval_s: float = Field(default=30.0, gt=0)
+
+    @field_validator("retry_delays_s")
+    @classmethod
+    def _delays_not_empty(cls, value: list[float]) -> list[float]:
+        if not value or any(d < 0 for d in value):
+            raise ValueError("retry_delays_s needs at least one non-negative delay")
+        return value
+
+
+class ZohoSettings(BaseModel):
+    """The Zoho Books API account this installation syncs with."""
+
+    data_centre: Literal["com", "eu", "in", "com.au", "jp", "ca", "sa", "com.cn"] = "com"
+    client_id: str = ""
+    client_secret: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    organization_id: str = ""
+    accounts_url: str | None = None
+    api_base_url: str | None = None
+    requests_per_minute: int = Field(default=100, ge=1)
+    daily_request_budget: int = Field(default=5_000, ge=1)
+    timeout_s: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=5, ge=0)
+
+
+class ErpMappingSettings(BaseModel):
+    """Remaps the default ERP schema's table and column names onto an existing ERP database.
+
+    `tables` maps a logical table (`products`) to a physical name (`inventory.items` or `items`);
+    `columns` maps `table.column` (`products.name`) to a physical column name.
+    """
+
+    schema_name: str = "erp"
+    tables: dict[str, str] = Field(default_factory=dict)
+    columns: dict[str, str] = Field(default_factory=dict)
+
+
+class Settings(BaseSettings):
+    """All configuration, from `TDS_*` variables (nested with `__`) and an optional `.env` file."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TDS_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    environment: Literal["dev", "test", "production"] = "dev"
+    log_level: str = "INFO"
+    log_json: bool = False
+    db: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    zoho: ZohoSettings = Field(default_factory=ZohoSettings)
+    erp: ErpMappingSettings = Field(default_factory=ErpMappingSettings)
+
+    @model_validator(mode="after")
+    def _reject_placeholders(self) -> Settings:
+        if self.environment != "production":
+            return self
+        secrets = [self.webhooks.hmac_secret, self.webhooks.shared_token, *self.api.admin_api_keys]
+        for secret in secrets:
+            if secret is not None and secret.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError("a placeholder secret is not allowed in production")
+        if self.webhooks.verification_disabled:
+            raise ValueError("webhook verification cannot be disabled in production")
+        return self
+
+    @cached_property
+    def startup_warnings(self) -> list[str]:
+        """Configuration that works but that an operator should hear about at start."""
+        found: list[str] = []
+        if self.webhooks.verification_disabled:
+            found.append("webhook verification is DISABLED: anyone can post events")
+        elif self.webhooks.hmac_secret is None and self.webhooks.shared_token is None:
+            found.append("no webhook secret or token configured: every webhook will be rejected (401)")
+        if not self.api.admin_api_keys:
+            found.append("no admin API key configured: admin endpoints answer 401")
+        return found
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Reads the environment once; tests pass overrides instead of setting variables."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Database plumbing: engine and sessions, declarative Base, embedded PostgreSQL."""

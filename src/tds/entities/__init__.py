@@ -1,0 +1,1 @@
+"""Zoho Books entities: the catalog, pure mappings to ERP rows, and version-aware upserts."""

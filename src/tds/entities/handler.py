@@ -1,0 +1,48 @@
+"""The contract between the worker and the entity handlers (no I/O of its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+Action = Literal["upsert", "delete"]
+
+
+@dataclass(frozen=True)
+class EntityEvent:
+    """One claimed job, as a handler sees it: the unwrapped Zoho record and what to do with it."""
+
+    job_id: int
+    inbox_event_id: int
+    entity: str
+    entity_id: str
+    action: Action
+    payload: dict[str, Any]
+    source: str
+    source_modified_at: datetime | None = None
+
+
+class Outcome(StrEnum):
+    """What applying one event did to the ERP."""
+
+    INSERTED = "inserted"
+    UPDATED = "updated"
+    DELETED = "deleted"
+    UNCHANGED = "unchanged"  # same content hash: nothing written
+    STALE = "stale"  # older than the stored version: skipped and logged
+
+
+class EntityHandler(Protocol):
+    """Applies a batch of events of one entity inside the caller's transaction.
+
+    The batch holds at most one event per record (the queue guarantees it). The handler writes the
+    ERP rows and their audit rows, never commits, and returns one outcome per event, in order.
+    Raising fails the whole batch; the worker then retries the events one by one.
+    """
+
+    async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]: ...

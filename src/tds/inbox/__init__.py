@@ -1,0 +1,1 @@
+"""Webhook intake: verification, normalisation, dedup and the inbox table."""

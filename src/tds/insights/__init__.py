@@ -1,0 +1,1 @@
+"""Read-only queries for the dashboard, CLI and metrics (return dataclasses)."""

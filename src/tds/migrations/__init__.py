@@ -1,0 +1,1 @@
+"""Alembic migrations for the tds_* tables and the default ERP schema."""

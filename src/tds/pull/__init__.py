@@ -1,0 +1,1 @@
+"""Pull sync: bulk and incremental walks of the Zoho Books API into the queue."""

@@ -1,0 +1,1 @@
+"""The work queue: enqueue, claim, lease, complete, retry, dead-letter and replay."""

@@ -1,0 +1,1 @@
+"""Zoho vs ERP comparison: drift report and repair by enqueueing."""

@@ -1,0 +1,67 @@
+"""Runs the long-lived parts of a process (API server, worker pool) until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+
+import uvicorn
+
+from tds.api.app import create_app
+from tds.bootstrap import Container, build_container
+from tds.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def run_process(settings: Settings, *, api: bool, worker: bool) -> None:
+    container = await build_container(settings)
+    if container.embedded_server is not None:
+        print(f"embedded PostgreSQL data directory: {settings.db.data_dir}", file=sys.stderr)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        if api:
+            tasks.append(asyncio.create_task(_serve_api(container, stop)))
+        if worker:
+            tasks.append(asyncio.create_task(_run_worker(container, stop)))
+        await stop.wait()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        await container.aclose()
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: this process's stop event rules shutdown."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _serve_api(container: Container, stop: asyncio.Event) -> None:
+    cfg = uvicorn.Config(
+        create_app(container),
+        host=container.settings.api.host,
+        port=container.settings.api.port,
+        log_level="warning",
+        access_log=False,
+    )
+    server = _Server(cfg)
+    serving = asyncio.create_task(server.serve())
+    log.info("API listening on http://%s:%s", cfg.host, cfg.port)
+    await stop.wait()
+    server.should_exit = True
+    await serving
+
+
+async def _run_worker(container: Container, stop: asyncio.Event) -> None:
+    # Filled in by the worker pool (tds.worker.pool); until then the process only serves the API.
+    await stop.wait()

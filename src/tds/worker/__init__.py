@@ -1,0 +1,1 @@
+"""The asyncio worker pool that drains the queue through the entity handlers."""

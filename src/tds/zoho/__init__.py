@@ -1,0 +1,1 @@
+"""The Zoho Books API client: OAuth refresh, data centres, rate limits, pagination."""
