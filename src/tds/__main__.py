@@ -1,0 +1,7 @@
+"""`python -m tds` runs the command line."""
+
+from __future__ import annotations
+
+from tds.cli import main
+
+main()
