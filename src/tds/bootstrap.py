@@ -29,6 +29,10 @@ class Container:
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def aclose(self) -> None:
+        for extra in self.extras.values():
+            closer = getattr(extra, "aclose", None)
+            if closer is not None:
+                await closer()
         await self.engine.dispose()
 
 

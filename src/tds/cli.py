@@ -17,7 +17,8 @@ app = typer.Typer(
 )
 
 
-def _settings() -> Settings:
+def load_cli_settings() -> Settings:
+    """Settings from the environment, with logging configured; every command starts here."""
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_json)
     return settings
@@ -31,7 +32,7 @@ def migrate(
     from tds.bootstrap import resolve_database_url
     from tds.db import migrate as migrations
 
-    url, _server = resolve_database_url(_settings())
+    url, _server = resolve_database_url(load_cli_settings())
     if check:
         migrations.check(url)
         typer.echo("models and migrations agree")
@@ -45,7 +46,7 @@ def api() -> None:
     """Run the HTTP API only (webhooks, admin, health, metrics, dashboard)."""
     from tds.runtime import run_process
 
-    asyncio.run(run_process(_settings(), api=True, worker=False))
+    asyncio.run(run_process(load_cli_settings(), api=True, worker=False))
 
 
 @app.command()
@@ -53,7 +54,7 @@ def worker() -> None:
     """Run the worker pool only."""
     from tds.runtime import run_process
 
-    asyncio.run(run_process(_settings(), api=False, worker=True))
+    asyncio.run(run_process(load_cli_settings(), api=False, worker=True))
 
 
 @app.command()
@@ -61,7 +62,16 @@ def serve() -> None:
     """Run API, worker pool and monitor loop in one process (embedded PostgreSQL when no URL is set)."""
     from tds.runtime import run_process
 
-    asyncio.run(run_process(_settings(), api=True, worker=True))
+    asyncio.run(run_process(load_cli_settings(), api=True, worker=True))
+
+
+def _register_feature_commands() -> None:
+    from tds.commands import sync
+
+    app.command()(sync.sync)
+
+
+_register_feature_commands()
 
 
 def main() -> None:

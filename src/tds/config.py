@@ -86,6 +86,18 @@ class ZohoSettings(BaseModel):
     max_retries: int = Field(default=5, ge=0)
 
 
+class PullSettings(BaseModel):
+    """Pull sync: page size, detail fetches, the incremental scheduler and image downloads."""
+
+    per_page: int = Field(default=200, ge=1, le=200)
+    detail_concurrency: int = Field(default=4, ge=1, le=10)
+    scheduler_enabled: bool = True
+    interval_s: float = Field(default=900.0, gt=0)
+    entities: list[str] = Field(default_factory=list)
+    images_dir: Path | None = None
+    stale_run_s: float = Field(default=300.0, gt=0)
+
+
 class ErpMappingSettings(BaseModel):
     """Remaps the default ERP schema's table and column names onto an existing ERP database.
 
@@ -116,6 +128,7 @@ class Settings(BaseSettings):
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     zoho: ZohoSettings = Field(default_factory=ZohoSettings)
+    pull: PullSettings = Field(default_factory=PullSettings)
     erp: ErpMappingSettings = Field(default_factory=ErpMappingSettings)
 
     @model_validator(mode="after")

@@ -32,6 +32,7 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> None:
             tasks.append(asyncio.create_task(_serve_api(container, stop)))
         if worker:
             tasks.append(asyncio.create_task(_run_worker(container, stop)))
+            tasks.append(asyncio.create_task(_run_pull_scheduler(container, stop)))
         await stop.wait()
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
@@ -60,6 +61,19 @@ async def _serve_api(container: Container, stop: asyncio.Event) -> None:
     await stop.wait()
     server.should_exit = True
     await serving
+
+
+async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None:
+    """Incremental pull every `pull.interval_s` to heal missed webhooks (only with Zoho configured)."""
+    from tds.pull.factory import build_pull, zoho_configured
+
+    settings = container.settings
+    if not (settings.pull.scheduler_enabled and zoho_configured(settings)):
+        log.info("incremental pull scheduler off (Zoho not configured or disabled)")
+        return
+    pull = container.extras.get("pull") or build_pull(settings, container.sessions)
+    container.extras["pull"] = pull
+    await pull.scheduler.run(stop)
 
 
 async def _run_worker(container: Container, stop: asyncio.Event) -> None:

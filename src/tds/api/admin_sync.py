@@ -1,0 +1,88 @@
+"""Admin API for pull sync: start a run, watch its progress, cancel it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.encoders import jsonable_encoder
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.api.deps import get_container, get_session, require_admin
+from tds.bootstrap import Container
+from tds.entities.catalog import ENTITY_NAMES, lookup
+from tds.errors import NotFound, TdsError, UnknownEntity
+from tds.pull.factory import PullComponents, build_pull, zoho_configured
+from tds.pull.repository import SyncRunRepository
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/admin/sync", tags=["admin: sync"], dependencies=[Depends(require_admin)])
+
+
+class ZohoNotConfigured(TdsError):
+    """Zoho Books is not configured (TDS_ZOHO__CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, ORGANIZATION_ID)."""
+
+    status_code = 503
+
+
+def pull_components(container: Container) -> PullComponents:
+    """The process's pull components, built on first use."""
+    pull: PullComponents | None = container.extras.get("pull")
+    if pull is None:
+        if not zoho_configured(container.settings):
+            raise ZohoNotConfigured()
+        pull = build_pull(container.settings, container.sessions)
+        container.extras["pull"] = pull
+    return pull
+
+
+@router.post("/{entity}", status_code=202)
+async def start_sync(
+    entity: str,
+    mode: Literal["full", "incremental"] = Query("incremental"),
+    container: Container = Depends(get_container),
+) -> dict[str, Any]:
+    """Starts one sync run (or one per entity for `all`) in the background; answers with the run ids."""
+    names = list(ENTITY_NAMES) if entity == "all" else [_canonical(entity)]
+    pull = pull_components(container)
+    tasks: set[asyncio.Task[Any]] = container.extras.setdefault("sync_tasks", set())
+    run_ids = []
+    for name in names:
+        run_id = await pull.service.start_run(name, mode)
+        task = asyncio.create_task(pull.service.run(name, mode, run_id=run_id))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        run_ids.append(run_id)
+    return {"status": "started", "mode": mode, "runs": run_ids}
+
+
+@router.get("/runs")
+async def list_runs(
+    limit: int = Query(20, ge=1, le=500), session: AsyncSession = Depends(get_session)
+) -> dict[str, Any]:
+    return {"runs": jsonable_encoder(await SyncRunRepository(session).recent(limit))}
+
+
+@router.get("/runs/{run_id}")
+async def get_run(run_id: int, session: AsyncSession = Depends(get_session)) -> dict[str, Any]:
+    run = await SyncRunRepository(session).get(run_id)
+    if run is None:
+        raise NotFound(f"sync run {run_id} does not exist")
+    return {"run": jsonable_encoder(run)}
+
+
+@router.post("/runs/{run_id}/cancel", status_code=202)
+async def cancel_run(run_id: int, session: AsyncSession = Depends(get_session)) -> dict[str, Any]:
+    """Asks a running run to stop after its current page."""
+    if not await SyncRunRepository(session).request_cancel(run_id):
+        raise NotFound(f"sync run {run_id} does not exist or has already finished")
+    return {"status": "cancel requested", "run": run_id}
+
+
+def _canonical(name: str) -> str:
+    spec = lookup(name)
+    if spec is None:
+        raise UnknownEntity(f"unknown entity {name!r}; known: {', '.join(ENTITY_NAMES)} or 'all'")
+    return spec.name

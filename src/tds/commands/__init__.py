@@ -1,0 +1,1 @@
+"""Feature commands of the `tds` command line, one module per feature."""

@@ -1,0 +1,54 @@
+"""Builds the pull side (Zoho client, pull service, scheduler) from settings and a session factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tds.config import Settings
+from tds.inbox.service import InboxService
+from tds.pull.images import ImageStore, ImageSync
+from tds.pull.scheduler import PullScheduler
+from tds.pull.service import PageHook, PullOptions, PullService
+from tds.zoho.client import ZohoClient
+from tds.zoho.repository import PostgresBudgetStore
+
+
+@dataclass
+class PullComponents:
+    client: ZohoClient
+    service: PullService
+    scheduler: PullScheduler
+    images: ImageSync | None
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+
+def zoho_configured(settings: Settings) -> bool:
+    zoho = settings.zoho
+    return bool(zoho.client_id and zoho.refresh_token and zoho.organization_id)
+
+
+def build_pull(
+    settings: Settings,
+    sessions: async_sessionmaker[AsyncSession],
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> PullComponents:
+    client = ZohoClient(settings.zoho, transport=transport, budget_store=PostgresBudgetStore(sessions))
+    hooks: list[PageHook] = []
+    images = None
+    if settings.pull.images_dir is not None:
+        images = ImageSync(client, ImageStore(settings.pull.images_dir))
+        hooks.append(images)
+    options = PullOptions(
+        per_page=settings.pull.per_page, detail_concurrency=settings.pull.detail_concurrency
+    )
+    inbox = InboxService(max_attempts=settings.worker.max_attempts)
+    service = PullService(sessions, client, inbox, options, hooks)
+    scheduler = PullScheduler(
+        sessions, service, settings.pull.interval_s, settings.pull.entities, settings.pull.stale_run_s
+    )
+    return PullComponents(client, service, scheduler, images)

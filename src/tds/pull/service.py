@@ -1,0 +1,305 @@
+"""Pull sync: walks a Zoho Books list endpoint page by page and enqueues every record via the inbox.
+
+Two modes. **full** pages by number (`page=1..n`) and stores `next_page` after each page, so an
+interrupted run resumes where it stopped; when it completes, it sets the incremental watermark to its
+own start time (less an overlap), so changes made during the full run are caught next time.
+**incremental** is keyset paging on `last_modified_time`: it asks for records modified at or after the
+watermark, sorted ascending, and moves the watermark to the last record of each page, in the same
+transaction that enqueued the page. Records on the boundary come again and are dropped by the inbox's
+idempotency key, so overlap costs nothing and a gap cannot open. Entities whose list endpoint has no
+server-side filter are scanned whole and filtered here; entities without `last_modified_time` (price
+lists, warehouses, users) are always scanned whole, and the inbox drops what did not change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tds.entities.catalog import EntitySpec, get
+from tds.inbox.records import IncomingRecord
+from tds.inbox.service import InboxService
+from tds.inbox.timeparse import parse_zoho_time
+from tds.pull.repository import Cursor, CursorRepository, RunProgress, SyncRunRepository
+
+log = logging.getLogger(__name__)
+
+Mode = Literal["full", "incremental"]
+ProgressCallback = Callable[[int, "RunTotals"], None]
+WATERMARK_OVERLAP = timedelta(minutes=10)
+# Entities whose list rows lack what the ERP needs (line items, addresses, stock per warehouse).
+DETAIL_ENTITIES = frozenset(
+    {
+        "item",
+        "contact",
+        "invoice",
+        "bill",
+        "creditnote",
+        "salesorder",
+        "customerpayment",
+        "vendorpayment",
+        "pricebook",
+        "inventory_adjustment",
+    }
+)
+
+
+class PageLike(Protocol):
+    @property
+    def records(self) -> list[dict[str, Any]]: ...
+
+    @property
+    def has_more(self) -> bool: ...
+
+
+class PageHook(Protocol):
+    """Work done after a page is enqueued (image downloads), never failing the run."""
+
+    async def after_page(self, entity: str, records: Sequence[dict[str, Any]]) -> None: ...
+
+
+class ZohoReader(Protocol):
+    """The part of the Zoho client pull sync uses (a port: tests may pass the real client or a fake)."""
+
+    async def list_page(
+        self,
+        entity: str,
+        page: int,
+        per_page: int = 200,
+        modified_since: datetime | None = None,
+        extra_params: Mapping[str, str] | None = None,
+    ) -> PageLike: ...
+
+    async def get(self, entity: str, record_id: str) -> dict[str, Any]: ...
+
+
+@dataclass
+class RunTotals:
+    """A run's counters so far, as the progress callback and the CLI see them."""
+
+    pages: int = 0
+    records: int = 0
+    enqueued: int = 0
+    skipped: int = 0
+    failed: int = 0
+    status: str = "running"
+
+    def add(self, progress: RunProgress) -> None:
+        self.pages += progress.pages
+        self.records += progress.records
+        self.enqueued += progress.enqueued
+        self.skipped += progress.skipped
+        self.failed += progress.failed
+
+
+@dataclass(frozen=True)
+class PullOptions:
+    per_page: int = 200
+    detail_concurrency: int = 4
+    details: bool | None = None  # None: fetch details for DETAIL_ENTITIES only
+
+
+class PullService:
+    """Runs sync runs; each page is enqueued, counted and its cursor moved in one transaction."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        client: ZohoReader,
+        inbox: InboxService,
+        options: PullOptions | None = None,
+        hooks: Sequence[PageHook] = (),
+    ) -> None:
+        self.sessions = sessions
+        self.client = client
+        self.inbox = inbox
+        self.options = options or PullOptions()
+        self.hooks = tuple(hooks)
+
+    async def start_run(self, entity: str, mode: Mode) -> int:
+        async with self.sessions() as session, session.begin():
+            return await SyncRunRepository(session).start(get(entity).name, mode)
+
+    async def run(
+        self, entity: str, mode: Mode, run_id: int | None = None, on_progress: ProgressCallback | None = None
+    ) -> RunTotals:
+        """Runs (or continues) one run to its end; returns its totals. Errors end the run as failed."""
+        spec = get(entity)
+        if run_id is None:
+            run_id = await self.start_run(spec.name, mode)
+        totals = RunTotals()
+        try:
+            walk = self._walk_full if mode == "full" or not spec.has_last_modified else self._walk_incremental
+            cancelled = await walk(spec, run_id, totals, on_progress)
+            totals.status = "cancelled" if cancelled else "succeeded"
+        except asyncio.CancelledError:
+            totals.status = "cancelled"
+            await self._finish(run_id, "cancelled", "task cancelled")
+            raise
+        except Exception as exc:  # the run's boundary: any failure ends the run with its reason
+            log.exception("sync run %s (%s %s) failed", run_id, spec.name, mode)
+            totals.status = "failed"
+            await self._finish(run_id, "failed", f"{type(exc).__name__}: {exc}")
+            return totals
+        await self._finish(run_id, totals.status, None)
+        return totals
+
+    async def _walk_full(
+        self, spec: EntitySpec, run_id: int, totals: RunTotals, on_progress: ProgressCallback | None
+    ) -> bool:
+        async with self.sessions() as session:
+            cursor = await CursorRepository(session).get(spec.name, "full")
+        page_no = cursor.next_page if cursor and cursor.next_page else 1
+        started_at = datetime.now(UTC)
+        while True:
+            page = await self.client.list_page(spec.name, page_no, self.options.per_page)
+            more = page.has_more and bool(page.records)
+            next_cursor = Cursor(spec.name, "full", None, page_no + 1 if more else None, run_id)
+            if await self._enqueue_page(spec, run_id, page.records, next_cursor, totals, on_progress):
+                return True
+            if not more:
+                break
+            page_no += 1
+        await self._set_watermark(spec, started_at - WATERMARK_OVERLAP, run_id)
+        return False
+
+    async def _walk_incremental(
+        self, spec: EntitySpec, run_id: int, totals: RunTotals, on_progress: ProgressCallback | None
+    ) -> bool:
+        async with self.sessions() as session:
+            cursor = await CursorRepository(session).get(spec.name, "incremental")
+        since = cursor.last_modified_at if cursor else None
+        if not spec.incremental_filter:
+            return await self._scan_filtered(spec, run_id, since, totals, on_progress)
+        page_no = 1
+        while True:
+            page = await self.client.list_page(
+                spec.name, page_no, self.options.per_page, modified_since=since
+            )
+            rows = _modified_since(page.records, since)
+            newest = _newest(rows) or since
+            # Keyset: the next request starts at this page's newest record, unless the whole page shares one
+            # timestamp (then only a page number can move forward).
+            page_no = page_no + 1 if newest == since else 1
+            next_cursor = Cursor(spec.name, "incremental", newest, None, run_id)
+            if await self._enqueue_page(spec, run_id, rows, next_cursor, totals, on_progress):
+                return True
+            if not (page.has_more and page.records):
+                return False
+            since = newest
+
+    async def _scan_filtered(
+        self,
+        spec: EntitySpec,
+        run_id: int,
+        since: datetime | None,
+        totals: RunTotals,
+        on_progress: ProgressCallback | None,
+    ) -> bool:
+        """No server-side filter: scan every page, keep what changed since the watermark."""
+        started_at = datetime.now(UTC)
+        page_no = 1
+        while True:
+            page = await self.client.list_page(spec.name, page_no, self.options.per_page)
+            rows = _modified_since(page.records, since)
+            keep = Cursor(spec.name, "incremental", since, None, run_id)
+            if await self._enqueue_page(
+                spec, run_id, rows, keep, totals, on_progress, listed=len(page.records)
+            ):
+                return True
+            if not (page.has_more and page.records):
+                break
+            page_no += 1
+        await self._set_watermark(spec, started_at - WATERMARK_OVERLAP, run_id)
+        return False
+
+    async def _enqueue_page(
+        self,
+        spec: EntitySpec,
+        run_id: int,
+        rows: Sequence[dict[str, Any]],
+        cursor: Cursor,
+        totals: RunTotals,
+        on_progress: ProgressCallback | None,
+        listed: int | None = None,
+    ) -> bool:
+        """Fetches details, then enqueues the page, counts it and moves the cursor in one transaction."""
+        records, failed = await self._with_details(spec, rows)
+        incoming = [_incoming(spec, record) for record in records]
+        async with self.sessions() as session, session.begin():
+            results = await self.inbox.accept_many(session, incoming) if incoming else []
+            enqueued = sum(1 for r in results if r.is_new)
+            progress = RunProgress(
+                pages=1,
+                records=listed if listed is not None else len(rows),
+                enqueued=enqueued,
+                skipped=len(results) - enqueued,
+                failed=failed,
+            )
+            await CursorRepository(session).save(cursor)
+            cancel = await SyncRunRepository(session).add_progress(run_id, progress)
+        totals.add(progress)
+        for hook in self.hooks:
+            await hook.after_page(spec.name, records)
+        if on_progress is not None:
+            on_progress(run_id, totals)
+        return cancel
+
+    async def _with_details(
+        self, spec: EntitySpec, rows: Sequence[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], int]:
+        wanted = self.options.details if self.options.details is not None else spec.name in DETAIL_ENTITIES
+        if not wanted or not rows:
+            return list(rows), 0
+        gate = asyncio.Semaphore(self.options.detail_concurrency)
+
+        async def one(row: dict[str, Any]) -> dict[str, Any]:
+            async with gate:
+                return await self.client.get(spec.name, str(row[spec.id_field]))
+
+        found = await asyncio.gather(*(one(r) for r in rows), return_exceptions=True)
+        records = [r for r in found if isinstance(r, dict)]
+        for error in (r for r in found if isinstance(r, BaseException)):
+            if not isinstance(error, Exception):
+                raise error
+            log.warning("detail fetch failed for a %s record: %s", spec.name, error)
+        return records, len(found) - len(records)
+
+    async def _set_watermark(self, spec: EntitySpec, at: datetime, run_id: int) -> None:
+        async with self.sessions() as session, session.begin():
+            repo = CursorRepository(session)
+            current = await repo.get(spec.name, "incremental")
+            if current is None or current.last_modified_at is None or current.last_modified_at < at:
+                await repo.save(Cursor(spec.name, "incremental", at, None, run_id))
+            full = await repo.get(spec.name, "full")
+            if full is not None:
+                await repo.save(replace(full, next_page=None))
+
+    async def _finish(self, run_id: int, status: str, error: str | None) -> None:
+        async with self.sessions() as session, session.begin():
+            await SyncRunRepository(session).finish(run_id, status, error)
+
+
+def _lmt(record: dict[str, Any]) -> datetime | None:
+    return parse_zoho_time(record.get("last_modified_time"))
+
+
+def _modified_since(rows: Sequence[dict[str, Any]], since: datetime | None) -> list[dict[str, Any]]:
+    if since is None:
+        return list(rows)
+    return [r for r in rows if (t := _lmt(r)) is None or t >= since]
+
+
+def _newest(rows: Sequence[dict[str, Any]]) -> datetime | None:
+    stamps = [t for r in rows if (t := _lmt(r)) is not None]
+    return max(stamps) if stamps else None
+
+
+def _incoming(spec: EntitySpec, record: dict[str, Any]) -> IncomingRecord:
+    return IncomingRecord.from_record(spec, record, source="pull")
