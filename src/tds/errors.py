@@ -7,7 +7,8 @@
     │   ├── PayloadTooLarge          413
     │   ├── UnsupportedContentType   415
     │   ├── UnknownEntity            404
-    │   └── InvalidPayload           400 / 422
+    │   └── InvalidPayload           400
+    │       └── RecordIdMissing      422
     ├── NotFound                     404
     ├── HandlerError
     │   ├── RetryLater               a handler asks to be rescheduled
@@ -76,6 +77,12 @@ class InvalidPayload(WebhookError):
     """The body is not a usable Zoho record."""
 
     status_code = 400
+
+
+class RecordIdMissing(InvalidPayload):
+    """The record has no usable id."""
+
+    status_code = 422
 
 
 class NotFound(TdsError):

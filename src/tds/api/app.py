@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from tds import __version__
-from tds.api import health
+from tds.api import health, webhooks
 from tds.bootstrap import Container
 from tds.errors import TdsError
 
@@ -20,6 +20,7 @@ def create_app(container: Container) -> FastAPI:
     app = FastAPI(title="TDS Core", version=__version__, docs_url="/docs", openapi_url="/openapi.json")
     app.state.container = container
     app.include_router(health.router)
+    app.include_router(webhooks.router)
     _install_error_handlers(app)
     return app
 

@@ -1,0 +1,140 @@
+"""Zoho webhook intake over HTTP: bounded read, verification, then one inbox+queue transaction.
+
+Order of checks: Content-Length and the bytes actually read against `max_body_bytes` (413), then
+verification over the raw body (401), then entity, content type and body (404/415/400/422). A body
+refused after verification is still kept in the inbox with status `rejected` for triage. Nothing
+but the inbox and queue rows is written in the request.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import orjson
+from fastapi import APIRouter, Request, Response
+
+from tds.bootstrap import Container
+from tds.entities.catalog import ENTITIES, lookup
+from tds.errors import InvalidPayload, PayloadTooLarge, WebhookError
+from tds.inbox.intake import WEBHOOK_SOURCE, headers_of_note, parse_delivery
+from tds.inbox.normalize import CheckCall
+from tds.inbox.service import InboxService
+from tds.inbox.verification import WebhookVerifier
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/webhooks/zoho", tags=["webhooks"])
+
+
+@dataclass(frozen=True)
+class WebhookIntake:
+    """What the webhook endpoint needs, built once per application."""
+
+    container: Container
+    verifier: WebhookVerifier
+    inbox: InboxService
+    max_body_bytes: int
+
+
+def get_intake(request: Request) -> WebhookIntake:
+    intake: WebhookIntake | None = getattr(request.app.state, "webhook_intake", None)
+    if intake is None:
+        container: Container = request.app.state.container
+        intake = WebhookIntake(
+            container=container,
+            verifier=WebhookVerifier(container.settings.webhooks),
+            inbox=InboxService(max_attempts=container.settings.worker.max_attempts),
+            max_body_bytes=container.settings.webhooks.max_body_bytes,
+        )
+        request.app.state.webhook_intake = intake
+    return intake
+
+
+@router.get("")
+async def list_entities() -> dict[str, object]:
+    """The entities a webhook URL may name: canonical names, their aliases and module keys."""
+    entities = [
+        {
+            "name": spec.name,
+            "module_key": spec.module_key,
+            "id_field": spec.id_field,
+            "aliases": list(spec.aliases),
+            "zoho_sends_webhooks": spec.has_webhooks,
+            "url": f"{router.prefix}/{spec.name}",
+        }
+        for spec in ENTITIES
+    ]
+    return {"entities": entities}
+
+
+@router.api_route("/{entity}", methods=["POST", "PUT", "DELETE"], status_code=202)
+async def receive(entity: str, request: Request) -> Response:
+    """Receives one Zoho delivery: 202 accepted, 200 duplicate or check call, 4xx naming the problem."""
+    intake = get_intake(request)
+    body = await read_body(request, intake.max_body_bytes)
+    content_type = request.headers.get("content-type")
+    intake.verifier.verify(body, request.headers, request.query_params.multi_items(), content_type)
+    kept_headers = headers_of_note(request.headers)
+    try:
+        delivery = parse_delivery(
+            entity,
+            body,
+            content_type=content_type,
+            method=request.method,
+            query_event=request.query_params.get("event"),
+            headers=kept_headers,
+        )
+        if isinstance(delivery, CheckCall):
+            return _json({"status": "ignored", "reason": "check call"}, 200)
+        async with intake.container.sessions() as session, session.begin():
+            result = await intake.inbox.accept(session, delivery)
+    except WebhookError as exc:
+        await _keep_rejected(intake, entity, body, kept_headers, exc)
+        raise
+    if result.is_new:
+        return _json({"status": "accepted", "event_id": result.event_id}, 202)
+    return _json({"status": "duplicate", "event_id": result.event_id}, 200)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) as soon as the declared or the actual size passes `limit`."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        try:
+            declared_size = int(declared)
+        except ValueError as exc:
+            raise InvalidPayload(f"Content-Length '{declared}' is not a number") from exc
+        if declared_size > limit:
+            raise PayloadTooLarge(f"the body is {declared_size} bytes; the limit is {limit}", limit=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is over the limit of {limit} bytes", limit=limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _keep_rejected(
+    intake: WebhookIntake, entity: str, body: bytes, headers: dict[str, str], exc: WebhookError
+) -> None:
+    spec = lookup(entity)
+    async with intake.container.sessions() as session, session.begin():
+        event_id = await intake.inbox.reject(
+            session,
+            source=WEBHOOK_SOURCE,
+            path_entity=entity,
+            entity=None if spec is None else spec.name,
+            raw_body=body,
+            headers=headers,
+            error=f"{exc.status_code} {exc.message}",
+        )
+    log.info(
+        "webhook for %s rejected (%s): %s; inbox event %s", entity, exc.status_code, exc.message, event_id
+    )
+
+
+def _json(content: dict[str, object], status_code: int) -> Response:
+    return Response(orjson.dumps(content), status_code=status_code, media_type="application/json")
