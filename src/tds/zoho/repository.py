@@ -1,0 +1,81 @@
+"""The daily Zoho call budget in PostgreSQL: tds_configuration key `zoho.daily_budget` = {date, used}."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tds.db.engine import transaction
+
+BUDGET_KEY = "zoho.daily_budget"
+BUDGET_DESCRIPTION = "Zoho Books API calls made today (UTC), counted by the API client"
+
+# Counts one call for :day unless :budget is reached (a new day starts at 1); returns the new count,
+# or no row when the budget is spent. One statement, so concurrent processes never overspend.
+SPEND_SQL = text(
+    """
+    INSERT INTO tds_configuration AS c (key, value, description, updated_at)
+    VALUES (:key, jsonb_build_object('date', CAST(:day AS text), 'used', 1), :description, now())
+    ON CONFLICT (key) DO UPDATE
+    SET value = jsonb_build_object(
+            'date', CAST(:day AS text),
+            'used', CASE WHEN c.value ->> 'date' = CAST(:day AS text)
+                         THEN COALESCE(CAST(c.value ->> 'used' AS integer), 0) + 1
+                         ELSE 1 END),
+        updated_at = now()
+    WHERE c.value ->> 'date' IS DISTINCT FROM CAST(:day AS text)
+       OR COALESCE(CAST(c.value ->> 'used' AS integer), 0) < CAST(:budget AS integer)
+    RETURNING CAST(value ->> 'used' AS integer) AS used
+    """
+)
+
+# The calls counted for :day (no row, or another day's row, means none).
+USED_SQL = text(
+    """
+    SELECT CASE WHEN value ->> 'date' = CAST(:day AS text)
+                THEN COALESCE(CAST(value ->> 'used' AS integer), 0) ELSE 0 END AS used
+    FROM tds_configuration
+    WHERE key = :key
+    """
+)
+
+
+class BudgetRepository:
+    """Reads and spends the day's call count inside the caller's transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def try_spend(self, day: date, limit: int) -> int | None:
+        result = await self.session.execute(
+            SPEND_SQL,
+            {"key": BUDGET_KEY, "day": day.isoformat(), "budget": limit, "description": BUDGET_DESCRIPTION},
+        )
+        used = result.scalar_one_or_none()
+        return int(used) if used is not None else None
+
+    async def used(self, day: date) -> int:
+        result = await self.session.execute(USED_SQL, {"key": BUDGET_KEY, "day": day.isoformat()})
+        used = result.scalar_one_or_none()
+        return int(used) if used is not None else 0
+
+
+class PostgresBudgetStore:
+    """A BudgetStore shared by every process of the installation.
+
+    Each spend commits in its own short transaction: a call made to Zoho is spent whatever becomes
+    of the caller's unit of work, so the count must not roll back with it.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def try_spend(self, day: date, limit: int) -> int | None:
+        async with transaction(self._sessions) as session:
+            return await BudgetRepository(session).try_spend(day, limit)
+
+    async def used(self, day: date) -> int:
+        async with transaction(self._sessions) as session:
+            return await BudgetRepository(session).used(day)
