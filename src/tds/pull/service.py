@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 Mode = Literal["full", "incremental"]
 ProgressCallback = Callable[[int, "RunTotals"], None]
 WATERMARK_OVERLAP = timedelta(minutes=10)
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 # Entities whose list rows lack what the ERP needs (line items, addresses, stock per warehouse).
 DETAIL_ENTITIES = frozenset(
     {
@@ -177,6 +178,8 @@ class PullService:
         since = cursor.last_modified_at if cursor else None
         if not spec.incremental_filter:
             return await self._scan_filtered(spec, run_id, since, totals, on_progress)
+        # The filter also sorts ascending, which keyset paging needs from the very first page.
+        since = since or EPOCH
         page_no = 1
         while True:
             page = await self.client.list_page(

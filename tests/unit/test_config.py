@@ -1,0 +1,54 @@
+"""Settings: defaults, nested environment variables, and refusals outside dev."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from tds.config import Settings, load_settings
+
+
+def test_defaults_match_the_documented_schedule() -> None:
+    """Retries default to 60, 300 and 900 s; a worker claims 100 at a time; the API listens on 8000."""
+    settings = load_settings()
+    assert settings.worker.retry_delays_s == [60.0, 300.0, 900.0]
+    assert settings.worker.batch_size == 100
+    assert settings.api.port == 8000
+    assert settings.db.url is None
+
+
+def test_nested_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """TDS_WORKER__CONCURRENCY and JSON lists reach the nested groups; secrets stay hidden in repr."""
+    monkeypatch.setenv("TDS_WORKER__CONCURRENCY", "7")
+    monkeypatch.setenv("TDS_WORKER__RETRY_DELAYS_S", "[1, 2]")
+    monkeypatch.setenv("TDS_WEBHOOKS__HMAC_SECRET", "s3cr3t-value-xyz")
+    settings = Settings()
+    assert settings.worker.concurrency == 7
+    assert settings.worker.retry_delays_s == [1.0, 2.0]
+    assert "s3cr3t-value-xyz" not in repr(settings)
+    assert settings.webhooks.hmac_secret is not None
+    assert settings.webhooks.hmac_secret.get_secret_value() == "s3cr3t-value-xyz"
+
+
+def test_production_rejects_placeholder_secrets() -> None:
+    """A placeholder webhook secret is refused in production."""
+    with pytest.raises(ValidationError, match="placeholder"):
+        Settings(environment="production", webhooks={"hmac_secret": "changeme"})
+
+
+def test_production_refuses_disabled_verification() -> None:
+    """Verification can be switched off in dev only."""
+    with pytest.raises(ValidationError, match="verification"):
+        Settings(environment="production", webhooks={"verification_disabled": True})
+
+
+def test_disabled_verification_is_warned_about() -> None:
+    """Turning verification off explicitly works in dev, with a warning for the start-up log."""
+    settings = Settings(webhooks={"verification_disabled": True})
+    assert any("DISABLED" in w for w in settings.startup_warnings)
+
+
+def test_empty_retry_schedule_is_refused() -> None:
+    """A retry schedule needs at least one delay."""
+    with pytest.raises(ValidationError, match="retry_delays_s"):
+        Settings(worker={"retry_delays_s": []})
