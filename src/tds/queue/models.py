@@ -47,7 +47,14 @@ class QueueJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (
-        Index("ix_tds_sync_queue_ready", "run_after", "id", postgresql_where=text("status = 'pending'")),
+        # The claim's order (priority first, then oldest ready), so a claim reads only the rows it takes.
+        Index(
+            "ix_tds_sync_queue_ready",
+            text("priority DESC"),
+            "run_after",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+        ),
         Index(
             "ix_tds_sync_queue_active_key",
             "entity_key",

@@ -18,18 +18,24 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Wakes idle workers the moment work becomes ready: one NOTIFY per inserting statement, not per row.
+# Wakes idle workers the moment work becomes ready: one NOTIFY per statement, not per row, and only
+# when the statement left a job pending (a claim, a completion or an empty claim must not wake anyone,
+# or idle workers would wake each other in a loop).
 NOTIFY_FUNCTION = """
 CREATE OR REPLACE FUNCTION tds_notify_queue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('tds_queue', '');
+    IF EXISTS (SELECT 1 FROM new_rows WHERE status = 'pending') THEN
+        PERFORM pg_notify('tds_queue', '');
+    END IF;
     RETURN NULL;
 END $$;
 """
-NOTIFY_TRIGGER = """
-CREATE TRIGGER tds_sync_queue_notify AFTER INSERT OR UPDATE OF status, run_after ON tds_sync_queue
-FOR EACH STATEMENT EXECUTE FUNCTION tds_notify_queue();
-"""
+NOTIFY_TRIGGERS = (
+    """CREATE TRIGGER tds_sync_queue_notify_insert AFTER INSERT ON tds_sync_queue
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tds_notify_queue();""",
+    """CREATE TRIGGER tds_sync_queue_notify_update AFTER UPDATE ON tds_sync_queue
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION tds_notify_queue();""",
+)
 
 
 def upgrade() -> None:
@@ -277,7 +283,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_tds_sync_queue_ready",
         "tds_sync_queue",
-        ["run_after", "id"],
+        [sa.text("priority DESC"), "run_after", "id"],
         unique=False,
         postgresql_where=sa.text("status = 'pending'"),
     )
@@ -794,11 +800,13 @@ def upgrade() -> None:
         schema="erp",
     )
     op.execute(NOTIFY_FUNCTION)
-    op.execute(NOTIFY_TRIGGER)
+    for trigger in NOTIFY_TRIGGERS:
+        op.execute(trigger)
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS tds_sync_queue_notify ON tds_sync_queue")
+    op.execute("DROP TRIGGER IF EXISTS tds_sync_queue_notify_insert ON tds_sync_queue")
+    op.execute("DROP TRIGGER IF EXISTS tds_sync_queue_notify_update ON tds_sync_queue")
     op.execute("DROP FUNCTION IF EXISTS tds_notify_queue()")
     op.drop_index("ix_sales_order_lines_document", table_name="sales_order_lines", schema="erp")
     op.drop_table("sales_order_lines", schema="erp")

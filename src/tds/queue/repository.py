@@ -1,0 +1,294 @@
+"""All queue SQL: claim, complete, reschedule, dead-letter, release, leases, recovery, replay, stats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.queue.jobs import (
+    ClaimedJob,
+    Completion,
+    DeadLetterRequest,
+    DeadLetterView,
+    Recovery,
+    ReplayFilter,
+    ReplayResult,
+    Reschedule,
+)
+
+# Claims up to :batch_size ready jobs in one statement. A job waits while an earlier job of its record
+# is pending or another job of its record is processing: one record never runs twice at once, in order.
+CLAIM_SQL = text("""
+WITH ready AS (
+    SELECT q.id FROM tds_sync_queue AS q
+    WHERE q.status = 'pending' AND q.run_after <= now()
+      AND NOT EXISTS (
+          SELECT 1 FROM tds_sync_queue AS e
+          WHERE e.entity_key = q.entity_key AND e.id <> q.id
+            AND e.status IN ('pending', 'processing')
+            AND (e.status = 'processing' OR e.id < q.id))
+    ORDER BY q.priority DESC, q.run_after, q.id
+    LIMIT :batch_size
+    FOR UPDATE OF q SKIP LOCKED
+), claimed AS (
+    UPDATE tds_sync_queue AS q
+    SET status = 'processing', locked_by = :worker_id, attempts = q.attempts + 1, updated_at = now(),
+        locked_until = now() + make_interval(secs => :lease_s)
+    FROM ready WHERE q.id = ready.id
+    RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, q.max_attempts
+)
+SELECT c.id, c.inbox_event_id, c.entity, c.entity_key, c.attempts, c.max_attempts,
+       i.entity_id, i.action, i.payload, i.source, i.source_modified_at
+FROM claimed AS c JOIN tds_inbox_events AS i ON i.id = c.inbox_event_id
+ORDER BY c.id
+""")
+
+# Finishes jobs this worker still holds and stamps their inbox events (inside the handler's transaction).
+COMPLETE_SQL = text("""
+WITH done AS (
+    UPDATE tds_sync_queue AS q
+    SET status = d.status, finished_at = now(), updated_at = now(), locked_until = NULL, last_error = NULL
+    FROM unnest(CAST(:job_ids AS bigint[]), CAST(:statuses AS text[])) AS d(id, status)
+    WHERE q.id = d.id AND q.status = 'processing' AND q.locked_by = :worker_id
+    RETURNING q.inbox_event_id, d.status
+), stamped AS (
+    UPDATE tds_inbox_events AS i
+    SET status = CASE done.status WHEN 'skipped' THEN 'skipped' ELSE 'processed' END,
+        processed_at = now(), error = NULL
+    FROM done WHERE i.id = done.inbox_event_id
+)
+SELECT count(*) FROM done
+""")
+
+# Puts failed attempts this worker holds back to pending, each after its own delay.
+RESCHEDULE_SQL = text("""
+UPDATE tds_sync_queue AS q
+SET status = 'pending', run_after = now() + make_interval(secs => r.delay_s), last_error = r.error,
+    locked_by = NULL, locked_until = NULL, updated_at = now()
+FROM unnest(CAST(:job_ids AS bigint[]), CAST(:delays_s AS float8[]), CAST(:errors AS text[]))
+     AS r(id, delay_s, error)
+WHERE q.id = r.id AND q.status = 'processing' AND q.locked_by = :worker_id
+""")
+
+_DEAD_LETTER_TAIL = """
+), letters AS (
+    INSERT INTO tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts, error,
+                                       traceback)
+    SELECT id, inbox_event_id, entity, entity_key, attempts, error, tb FROM dead
+), failed AS (
+    UPDATE tds_inbox_events AS i SET status = 'failed', error = dead.error
+    FROM dead WHERE i.id = dead.inbox_event_id
+)
+SELECT count(*) FROM dead
+"""
+
+# Moves jobs this worker holds to the dead-letter queue with error and traceback; their inbox events fail.
+DEAD_LETTER_SQL = text(
+    """
+WITH dead AS (
+    UPDATE tds_sync_queue AS q
+    SET status = 'dead', finished_at = now(), updated_at = now(), locked_until = NULL, last_error = f.error
+    FROM unnest(CAST(:job_ids AS bigint[]), CAST(:errors AS text[]), CAST(:tracebacks AS text[]))
+         AS f(id, error, tb)
+    WHERE q.id = f.id AND q.status = 'processing' AND q.locked_by = :worker_id
+    RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, f.error, f.tb"""
+    + _DEAD_LETTER_TAIL
+)
+
+# Dead-letters expired leases that were already on their last attempt (a job that keeps killing workers).
+EXPIRE_LAST_ATTEMPTS_SQL = text(
+    """
+WITH dead AS (
+    UPDATE tds_sync_queue AS q
+    SET status = 'dead', finished_at = now(), updated_at = now(), locked_until = NULL,
+        last_error = 'lease expired on the last attempt'
+    WHERE q.id IN (SELECT id FROM tds_sync_queue
+                   WHERE status = 'processing' AND locked_until < now() AND attempts >= max_attempts
+                   FOR UPDATE SKIP LOCKED)
+    RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, q.last_error AS error,
+              CAST(NULL AS text) AS tb"""
+    + _DEAD_LETTER_TAIL
+)
+
+# Returns jobs whose lease ran out (their worker died or hung) to pending, to run again anywhere.
+# Rows locked right now belong to a transaction finishing them: skip those rather than wait (no deadlock).
+RECOVER_EXPIRED_SQL = text("""
+UPDATE tds_sync_queue
+SET status = 'pending', locked_by = NULL, locked_until = NULL, run_after = now(), updated_at = now(),
+    last_error = 'lease expired'
+WHERE id IN (SELECT id FROM tds_sync_queue
+             WHERE status = 'processing' AND locked_until < now() AND attempts < max_attempts
+             FOR UPDATE SKIP LOCKED)
+""")
+
+# Hands claimed jobs back unrun (breaker open, shutdown), giving back the attempt the claim took.
+RELEASE_SQL = text("""
+UPDATE tds_sync_queue
+SET status = 'pending', attempts = GREATEST(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
+    run_after = now() + make_interval(secs => :delay_s), updated_at = now()
+WHERE id = ANY(CAST(:job_ids AS bigint[])) AND status = 'processing' AND locked_by = :worker_id
+""")
+
+# Hands back everything a stopping worker still holds, unrun.
+RELEASE_WORKER_SQL = text("""
+UPDATE tds_sync_queue
+SET status = 'pending', attempts = GREATEST(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
+    run_after = now(), updated_at = now()
+WHERE status = 'processing' AND locked_by = :worker_id
+""")
+
+# Extends the lease of jobs a worker is still running (the lease heartbeat). Rows the batch's own
+# transaction has locked are being finished; skipping them avoids a deadlock with that transaction.
+EXTEND_LEASES_SQL = text("""
+UPDATE tds_sync_queue SET locked_until = now() + make_interval(secs => :lease_s)
+WHERE id IN (SELECT id FROM tds_sync_queue
+             WHERE id = ANY(CAST(:job_ids AS bigint[])) AND status = 'processing' AND locked_by = :worker_id
+             FOR UPDATE SKIP LOCKED)
+""")
+
+_ENQUEUE_TAIL = """
+), fresh AS (
+    INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key, max_attempts)
+    SELECT t.id, t.entity, t.entity || ':' || t.entity_id, :max_attempts FROM targets AS t
+    WHERE NOT EXISTS (SELECT 1 FROM tds_sync_queue AS q
+                      WHERE q.inbox_event_id = t.id AND q.status IN ('pending', 'processing'))
+    ORDER BY t.id
+    RETURNING inbox_event_id
+), reset AS (
+    UPDATE tds_inbox_events AS i SET status = 'received', processed_at = NULL, error = NULL
+    FROM fresh WHERE i.id = fresh.inbox_event_id
+), replayed AS (
+    UPDATE tds_dead_letter_queue AS d SET replayed_at = now(), resolved_at = now()
+    FROM fresh WHERE d.inbox_event_id = fresh.inbox_event_id AND d.resolved_at IS NULL
+)
+SELECT (SELECT count(*) FROM targets), (SELECT count(*) FROM fresh)
+"""
+_REPLAYABLE = "entity IS NOT NULL AND entity_id IS NOT NULL AND status <> 'rejected'"
+
+# Replays one inbox event: a new pending job (unless one is active), inbox reset, its DLQ entries closed.
+REPLAY_EVENT_SQL = text(
+    f"WITH targets AS (SELECT id, entity, entity_id FROM tds_inbox_events WHERE id = :inbox_event_id "
+    f"AND {_REPLAYABLE}" + _ENQUEUE_TAIL
+)
+
+# Replays every inbox event matching the filter (each given field must match), in event order.
+REPLAY_MATCHING_SQL = text(
+    f"""WITH targets AS (
+    SELECT id, entity, entity_id FROM tds_inbox_events WHERE {_REPLAYABLE}
+      AND (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
+      AND (CAST(:since AS timestamptz) IS NULL OR received_at >= CAST(:since AS timestamptz))
+      AND (CAST(:until AS timestamptz) IS NULL OR received_at < CAST(:until AS timestamptz))
+      AND (CAST(:status AS text) IS NULL OR status = CAST(:status AS text))"""
+    + _ENQUEUE_TAIL
+)
+
+_DLQ_COLUMNS = (
+    "id, queue_job_id, inbox_event_id, entity, entity_key, attempts, error, failed_at, replayed_at, "
+    "resolved_at"
+)
+
+# One dead-letter entry with its traceback.
+GET_DEAD_LETTER_SQL = text(f"SELECT {_DLQ_COLUMNS}, traceback FROM tds_dead_letter_queue WHERE id = :id")
+
+# A page of dead letters, newest first, optionally one entity's, optionally only the open ones.
+LIST_DEAD_LETTERS_SQL = text(f"""
+SELECT {_DLQ_COLUMNS} FROM tds_dead_letter_queue
+WHERE (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
+  AND (NOT :open_only OR resolved_at IS NULL)
+ORDER BY id DESC LIMIT :limit OFFSET :offset
+""")
+
+# Job counts per entity and status, the age of the oldest ready job, and the open dead letters.
+QUEUE_COUNTS_SQL = text("SELECT entity, status, count(*) FROM tds_sync_queue GROUP BY entity, status")
+OLDEST_READY_AGE_SQL = text(
+    "SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM tds_sync_queue "
+    "WHERE status = 'pending' AND run_after <= now()"
+)
+OPEN_DEAD_LETTERS_SQL = text("SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL")
+
+
+class QueueRepository:
+    """The queue tables, through one session; the caller owns the transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(self, worker_id: str, batch_size: int, lease_s: float) -> list[ClaimedJob]:
+        params = {"worker_id": worker_id, "batch_size": batch_size, "lease_s": float(lease_s)}
+        rows = await self.session.execute(CLAIM_SQL, params)
+        return [ClaimedJob(*row) for row in rows]
+
+    async def complete(self, worker_id: str, done: Sequence[Completion]) -> int:
+        params = {"worker_id": worker_id, "job_ids": [d.job_id for d in done]}
+        params["statuses"] = [d.status for d in done]
+        return await self._count(COMPLETE_SQL, params)
+
+    async def reschedule(self, worker_id: str, items: Sequence[Reschedule]) -> int:
+        params: dict[str, Any] = {"worker_id": worker_id, "job_ids": [r.job_id for r in items]}
+        params.update(delays_s=[float(r.delay_s) for r in items], errors=[r.error for r in items])
+        return await self._rowcount(RESCHEDULE_SQL, params)
+
+    async def dead_letter(self, worker_id: str, items: Sequence[DeadLetterRequest]) -> int:
+        params: dict[str, Any] = {"worker_id": worker_id, "job_ids": [d.job_id for d in items]}
+        params.update(errors=[d.error for d in items], tracebacks=[d.traceback for d in items])
+        return await self._count(DEAD_LETTER_SQL, params)
+
+    async def release(self, worker_id: str, job_ids: Sequence[int], delay_s: float = 0.0) -> int:
+        params = {"worker_id": worker_id, "job_ids": list(job_ids), "delay_s": float(delay_s)}
+        return await self._rowcount(RELEASE_SQL, params)
+
+    async def release_worker(self, worker_id: str) -> int:
+        return await self._rowcount(RELEASE_WORKER_SQL, {"worker_id": worker_id})
+
+    async def extend_leases(self, worker_id: str, job_ids: Sequence[int], lease_s: float) -> int:
+        params = {"worker_id": worker_id, "job_ids": list(job_ids), "lease_s": float(lease_s)}
+        return await self._rowcount(EXTEND_LEASES_SQL, params)
+
+    async def recover_expired(self) -> Recovery:
+        dead = await self._count(EXPIRE_LAST_ATTEMPTS_SQL, {})
+        requeued = await self._rowcount(RECOVER_EXPIRED_SQL, {})
+        return Recovery(requeued=requeued, dead_lettered=dead)
+
+    async def replay_event(self, inbox_event_id: int, max_attempts: int) -> ReplayResult:
+        params = {"inbox_event_id": inbox_event_id, "max_attempts": max_attempts}
+        return await self._replay(REPLAY_EVENT_SQL, params)
+
+    async def replay_matching(self, where: ReplayFilter, max_attempts: int) -> ReplayResult:
+        params = {"entity": where.entity, "since": where.since, "until": where.until, "status": where.status}
+        return await self._replay(REPLAY_MATCHING_SQL, {**params, "max_attempts": max_attempts})
+
+    async def get_dead_letter(self, dead_letter_id: int) -> DeadLetterView | None:
+        row = (await self.session.execute(GET_DEAD_LETTER_SQL, {"id": dead_letter_id})).first()
+        return None if row is None else DeadLetterView(*row)
+
+    async def list_dead_letters(
+        self, *, entity: str | None, open_only: bool, limit: int, offset: int
+    ) -> list[DeadLetterView]:
+        params = {"entity": entity, "open_only": open_only, "limit": limit, "offset": offset}
+        rows = await self.session.execute(LIST_DEAD_LETTERS_SQL, params)
+        return [DeadLetterView(*row) for row in rows]
+
+    async def counts(self) -> list[tuple[str, str, int]]:
+        rows = await self.session.execute(QUEUE_COUNTS_SQL)
+        return [(entity, status, int(n)) for entity, status, n in rows]
+
+    async def oldest_ready_age_s(self) -> float | None:
+        age = await self.session.scalar(OLDEST_READY_AGE_SQL)
+        return None if age is None else float(age)
+
+    async def open_dead_letters(self) -> int:
+        return int(await self.session.scalar(OPEN_DEAD_LETTERS_SQL) or 0)
+
+    async def _replay(self, statement: Any, params: dict[str, Any]) -> ReplayResult:
+        matched, enqueued = (await self.session.execute(statement, params)).one()
+        return ReplayResult(matched=int(matched), enqueued=int(enqueued))
+
+    async def _count(self, statement: Any, params: dict[str, Any]) -> int:
+        return int(await self.session.scalar(statement, params) or 0)
+
+    async def _rowcount(self, statement: Any, params: dict[str, Any]) -> int:
+        result = await self.session.execute(statement, params)
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,303 @@
+"""Runs one claimed batch: every event in one transaction, else one by one; then settles the failures."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+import traceback
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import cast
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from tds.config import WorkerSettings
+from tds.db.engine import transaction
+from tds.entities.handler import Action, EntityEvent, EntityHandler, Outcome
+from tds.errors import HandlerError, PermanentHandlerError, RetryLater, TdsError
+from tds.queue.jobs import ClaimedJob, Completion, DeadLetterRequest, Reschedule
+from tds.queue.repository import QueueRepository
+from tds.worker.breaker import BreakerBoard, BreakerState
+from tds.worker.repository import SyncLogEntry, WorkerRepository
+from tds.worker.retry import retry_delay_s
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("upsert", "delete")
+Group = tuple[EntityHandler, list[ClaimedJob]]
+
+
+class LeaseLost(TdsError):
+    """This worker no longer holds a job it ran: its lease expired and the job went back to the queue."""
+
+
+@dataclass
+class BatchResult:
+    """How many jobs of a batch completed, and how many failed (rescheduled or dead-lettered)."""
+
+    processed: int = 0
+    failed: int = 0
+
+
+@dataclass
+class Settlement:
+    """Writes for the jobs that did not complete, gathered over a batch and applied in one transaction."""
+
+    reschedules: list[Reschedule] = field(default_factory=list)
+    dead: list[DeadLetterRequest] = field(default_factory=list)
+    releases: dict[float, list[int]] = field(default_factory=lambda: defaultdict(list))
+    logs: list[SyncLogEntry] = field(default_factory=list)
+
+
+def to_event(job: ClaimedJob) -> EntityEvent:
+    """The handler's view of a claimed job; PermanentHandlerError when no handler could apply it."""
+    if job.action not in ACTIONS:
+        raise PermanentHandlerError(f"unknown action {job.action!r}", job_id=job.job_id)
+    if not job.entity_id:
+        raise PermanentHandlerError("the event has no entity id", job_id=job.job_id)
+    return EntityEvent(
+        job_id=job.job_id,
+        inbox_event_id=job.inbox_event_id,
+        entity=job.entity,
+        entity_id=job.entity_id,
+        action=cast(Action, job.action),
+        payload=job.payload or {},
+        source=job.source,
+        source_modified_at=job.source_modified_at,
+    )
+
+
+class BatchRunner:
+    """Applies claimed jobs through their entity handlers and records every job's fate."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        handlers: Mapping[str, EntityHandler],
+        settings: WorkerSettings,
+        worker_id: str,
+        breakers: BreakerBoard,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.sessions = sessions
+        self.handlers = handlers
+        self.settings = settings
+        self.worker_id = worker_id
+        self.breakers = breakers
+        self._rand = rand
+
+    async def run(self, jobs: Sequence[ClaimedJob]) -> BatchResult:
+        """Runs the batch under a kept lease; the whole batch in one transaction when it can."""
+        settle = Settlement()
+        result = BatchResult()
+        async with self._leases_kept([job.job_id for job in jobs]):
+            together, alone = self._plan(jobs, settle)
+            if together and await self._run_together(together):
+                result.processed += sum(len(group) for _, group in together)
+            elif together:
+                alone = sorted([*alone, *(j for _, g in together for j in g)], key=lambda j: j.job_id)
+            for job in alone:
+                result.processed += await self._run_alone(job, settle)
+            result.failed = len(settle.reschedules) + len(settle.dead)
+            await self._settle(settle)
+        return result
+
+    def _plan(self, jobs: Sequence[ClaimedJob], settle: Settlement) -> tuple[list[Group], list[ClaimedJob]]:
+        """Splits the batch: groups to run together, jobs to run alone; the rest are settled here."""
+        together: list[Group] = []
+        alone: list[ClaimedJob] = []
+        for entity, group in _by_entity(self._valid(jobs, settle)).items():
+            handler = self.handlers.get(entity)
+            breaker = self.breakers[entity]
+            if handler is None:
+                for job in group:
+                    self._dead(job, PermanentHandlerError(f"no handler for entity {entity!r}"), settle)
+            elif breaker.state is BreakerState.OPEN:
+                self._release(group, breaker.retry_in_s(), settle)
+            elif breaker.state is BreakerState.HALF_OPEN:
+                alone.extend(group)  # one probe first; the rest follow one by one if it succeeds
+            else:
+                together.append((handler, group))
+        return together, alone
+
+    def _valid(self, jobs: Sequence[ClaimedJob], settle: Settlement) -> list[ClaimedJob]:
+        valid = []
+        for job in jobs:
+            try:
+                to_event(job)
+            except PermanentHandlerError as exc:
+                self._dead(job, exc, settle)
+            else:
+                valid.append(job)
+        return valid
+
+    async def _run_together(self, groups: Sequence[Group]) -> bool:
+        """All groups, one transaction; False (rolled back) when anything in it failed."""
+        try:
+            async with transaction(self.sessions) as session:
+                done: list[Completion] = []
+                logs: list[SyncLogEntry] = []
+                for handler, group in groups:
+                    started = time.perf_counter()
+                    outcomes = await _apply(handler, session, group)
+                    share_ms = (time.perf_counter() - started) * 1000.0 / len(group)
+                    done.extend(
+                        _completion(job, outcome) for job, outcome in zip(group, outcomes, strict=True)
+                    )
+                    logs.extend(
+                        _log(job, outcome, share_ms) for job, outcome in zip(group, outcomes, strict=True)
+                    )
+                await self._finish(session, done, logs)
+        except Exception as exc:  # the batch boundary: any failure sends its events down the one-by-one path
+            size = sum(len(group) for _, group in groups)
+            log.warning("batch of %d events failed (%s); running them one by one", size, _describe(exc))
+            return False
+        for _, group in groups:
+            self.breakers[group[0].entity].record_success()
+        return True
+
+    async def _run_alone(self, job: ClaimedJob, settle: Settlement) -> int:
+        """One job in its own transaction; 1 when it completed, 0 when it failed or was deferred."""
+        breaker = self.breakers[job.entity]
+        if not breaker.allow():
+            self._release([job], breaker.retry_in_s(), settle)
+            return 0
+        started = time.perf_counter()
+        try:
+            async with transaction(self.sessions) as session:
+                [outcome] = await _apply(self.handlers[job.entity], session, [job])
+                elapsed_ms = (time.perf_counter() - started) * 1000.0
+                await self._finish(session, [_completion(job, outcome)], [_log(job, outcome, elapsed_ms)])
+        except LeaseLost:
+            log.warning("job %d ran but its lease had expired; the queue gave it to another run", job.job_id)
+            breaker.record_success()  # the handler itself succeeded
+            return 0
+        except Exception as exc:  # the per-job boundary: the failure is recorded and retried or dead-lettered
+            self._fail(job, exc, settle, (time.perf_counter() - started) * 1000.0)
+            return 0
+        breaker.record_success()
+        return 1
+
+    async def _finish(self, session: AsyncSession, done: list[Completion], logs: list[SyncLogEntry]) -> None:
+        completed = await QueueRepository(session).complete(self.worker_id, done)
+        if completed != len(done):
+            raise LeaseLost(f"{len(done) - completed} of {len(done)} jobs are no longer held by this worker")
+        await WorkerRepository(session).add_logs(self.worker_id, logs)
+
+    def _fail(self, job: ClaimedJob, exc: Exception, settle: Settlement, duration_ms: float) -> None:
+        permanent = isinstance(exc, PermanentHandlerError)
+        if not permanent:
+            self.breakers[job.entity].record_failure()
+        if permanent or job.last_attempt:
+            self._dead(job, exc, settle, duration_ms)
+            return
+        if isinstance(exc, RetryLater) and exc.delay_s is not None:
+            delay_s = max(0.0, exc.delay_s)
+        else:
+            delay_s = retry_delay_s(
+                job.attempts, self.settings.retry_delays_s, self.settings.retry_jitter, self._rand
+            )
+        error = _describe(exc)
+        settle.reschedules.append(Reschedule(job.job_id, delay_s, error))
+        settle.logs.append(_log(job, "retry", duration_ms, f"{error} (next try in {delay_s:.1f}s)"))
+        log.warning(
+            "job %d (%s) failed on attempt %d of %d, next try in %.1fs: %s",
+            *(job.job_id, job.entity_key, job.attempts, job.max_attempts, delay_s, error),
+        )
+
+    def _dead(
+        self, job: ClaimedJob, exc: Exception, settle: Settlement, duration_ms: float | None = None
+    ) -> None:
+        error = _describe(exc)
+        trace = "".join(traceback.format_exception(exc)) if exc.__traceback__ is not None else None
+        settle.dead.append(DeadLetterRequest(job.job_id, error, trace))
+        settle.logs.append(_log(job, "dead", duration_ms, error))
+        log.error(
+            "job %d (%s) dead-lettered after %d attempt(s): %s",
+            job.job_id,
+            job.entity_key,
+            job.attempts,
+            error,
+        )
+
+    def _release(self, jobs: Sequence[ClaimedJob], delay_s: float, settle: Settlement) -> None:
+        settle.releases[round(delay_s, 3)].extend(job.job_id for job in jobs)
+        message = f"circuit open for {jobs[0].entity}; next try in {delay_s:.1f}s"
+        settle.logs.extend(_log(job, "deferred", None, message) for job in jobs)
+
+    async def _settle(self, settle: Settlement) -> None:
+        """Records the batch's failures and deferrals in one transaction."""
+        if not settle.logs:
+            return
+        try:
+            async with transaction(self.sessions) as session:
+                queue = QueueRepository(session)
+                if settle.reschedules:
+                    await queue.reschedule(self.worker_id, settle.reschedules)
+                if settle.dead:
+                    await queue.dead_letter(self.worker_id, settle.dead)
+                for delay_s, job_ids in settle.releases.items():
+                    await queue.release(self.worker_id, job_ids, delay_s)
+                await WorkerRepository(session).add_logs(self.worker_id, settle.logs)
+        except Exception:  # the batch boundary: the jobs keep their lease, which expires and frees them
+            log.exception("could not record the failures of a batch; their leases will expire")
+
+    @contextlib.asynccontextmanager
+    async def _leases_kept(self, job_ids: list[int]) -> AsyncIterator[None]:
+        """Extends the batch's leases every heartbeat interval while the body runs."""
+        done = asyncio.Event()
+        keeper = asyncio.create_task(self._keep_leases(job_ids, done))
+        try:
+            yield
+        finally:
+            done.set()
+            await keeper
+
+    async def _keep_leases(self, job_ids: list[int], done: asyncio.Event) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), self.settings.heartbeat_interval_s)
+            if done.is_set():
+                return
+            try:
+                async with transaction(self.sessions) as session:
+                    await QueueRepository(session).extend_leases(
+                        self.worker_id, job_ids, self.settings.lease_s
+                    )
+            except Exception as exc:  # a missed extension only shortens the lease; the next one may work
+                log.warning("could not extend the leases of %d jobs: %s", len(job_ids), _describe(exc))
+
+
+async def _apply(handler: EntityHandler, session: AsyncSession, jobs: Sequence[ClaimedJob]) -> list[Outcome]:
+    outcomes = await handler(session, [to_event(job) for job in jobs])
+    if len(outcomes) != len(jobs):
+        raise HandlerError(f"the handler returned {len(outcomes)} outcomes for {len(jobs)} events")
+    return [Outcome(outcome) for outcome in outcomes]
+
+
+def _by_entity(jobs: Sequence[ClaimedJob]) -> dict[str, list[ClaimedJob]]:
+    groups: dict[str, list[ClaimedJob]] = {}
+    for job in jobs:
+        groups.setdefault(job.entity, []).append(job)
+    return groups
+
+
+def _completion(job: ClaimedJob, outcome: Outcome) -> Completion:
+    return Completion(job.job_id, "skipped" if outcome is Outcome.STALE else "succeeded")
+
+
+def _log(
+    job: ClaimedJob, outcome: str, duration_ms: float | None, message: str | None = None
+) -> SyncLogEntry:
+    return SyncLogEntry(
+        job.job_id, job.inbox_event_id, job.entity, job.entity_id, str(outcome), duration_ms, message
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    detail = str(exc)
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
