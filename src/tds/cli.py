@@ -66,9 +66,10 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import sync
+    from tds.commands import emulator, sync
 
     app.command()(sync.sync)
+    app.command()(emulator.emulator)
 
 
 _register_feature_commands()

@@ -1,0 +1,123 @@
+"""The store and the mutator: versions move forward, changes are announced, randomness is seeded."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from tds.emulator.clock import Clock, parse_ts
+from tds.emulator.data import generate
+from tds.emulator.mutations import Mutator
+from tds.emulator.store import Change, Store
+from tds.errors import NotFound
+from tests.unit.emulator.conftest import SMALL
+
+OFFSET_RE = re.compile(r".*\+0300$")
+
+
+def first_id(store: Store, entity: str, id_field: str) -> str:
+    return str(store.rows(entity)[0][id_field])
+
+
+class TestStore:
+    def test_edit_stamps_now_in_the_org_offset(self, store: Store, changes: list[Change]) -> None:
+        """An edit sets last_modified_time (and updated_time) to now, rendered with +0300."""
+        invoice_id = first_id(store, "invoice", "invoice_id")
+        store.edit("invoice", invoice_id, {"reference_number": "REF-1"})
+        record = store.get("invoice", invoice_id)
+        assert record is not None
+        assert record["reference_number"] == "REF-1"
+        stamp = record["last_modified_time"]
+        assert OFFSET_RE.match(stamp)
+        assert record["updated_time"] == stamp
+        assert abs((parse_ts(stamp) - datetime.now(UTC)).total_seconds()) < 5
+
+    def test_edit_moves_the_version_forward_even_when_the_clock_is_behind(self, store: Store) -> None:
+        """A record stamped in the future still gets a later last_modified_time (one second on)."""
+        item_id = first_id(store, "item", "item_id")
+        store.edit("item", item_id, {"last_modified_time": "2030-01-01T00:00:00+0300"})
+        assert store.get("item", item_id)["last_modified_time"] == "2030-01-01T00:00:01+0300"  # type: ignore[index]
+
+    def test_changes_carry_a_detail_snapshot_not_the_live_record(
+        self, store: Store, changes: list[Change]
+    ) -> None:
+        """The announced record is the full record at that moment; later edits do not leak in."""
+        invoice_id = first_id(store, "invoice", "invoice_id")
+        store.edit("invoice", invoice_id, {"notes": "first"})
+        store.edit("invoice", invoice_id, {"notes": "second"})
+        assert [c.record["notes"] for c in changes] == ["first", "second"]
+        assert changes[0].record["line_items"]
+        assert changes[0].event == "edited"
+        assert changes[0].spec.module_key == "invoice"
+
+    def test_delete_announces_the_last_state_and_removes_the_record(
+        self, store: Store, changes: list[Change]
+    ) -> None:
+        """After a delete the record is gone; the change holds what it was."""
+        payment_id = first_id(store, "customerpayment", "payment_id")
+        store.delete("customerpayment", payment_id)
+        assert store.get("customerpayment", payment_id) is None
+        assert changes[-1].event == "deleted"
+        assert changes[-1].record["payment_id"] == payment_id
+        assert changes[-1].spec.module_key == "payment"
+
+    def test_editing_a_missing_record_raises_not_found(self, store: Store) -> None:
+        """Unknown ids are refused, not created."""
+        with pytest.raises(NotFound):
+            store.edit("invoice", "1234567890123456", {"notes": "x"})
+
+
+class TestMutator:
+    async def test_mutate_random_creates_edits_and_deletes(self, store: Store, changes: list[Change]) -> None:
+        """A batch of random changes has all three kinds, and the store reflects each one."""
+        made = await Mutator(store).mutate_random(80)
+        assert len(made) >= 80
+        assert {c.event for c in made} == {"created", "edited", "deleted"}
+        assert changes == made
+        final = {(c.entity, c.record_id): c.event for c in made}
+        for (entity, record_id), event in final.items():
+            assert (store.get(entity, record_id) is None) is (event == "deleted")
+
+    async def test_random_mutations_are_reproducible_for_a_seed(self) -> None:
+        """Same seed, same sequence of (entity, event, id) changes."""
+        runs = []
+        for _ in range(2):
+            store = Store(generate(5, SMALL), Clock(180))
+            made = await Mutator(store).mutate_random(40)
+            runs.append([(c.entity, c.event, c.record_id) for c in made])
+        assert runs[0] == runs[1]
+
+    async def test_created_records_are_stamped_now(self, store: Store) -> None:
+        """A new invoice is created and last modified now, for an existing customer."""
+        (change,) = await Mutator(store).create("invoice")
+        record = change.record
+        assert record["created_time"] == record["last_modified_time"]
+        assert abs((parse_ts(record["created_time"]) - datetime.now(UTC)).total_seconds()) < 5
+        assert store.get("contact", record["customer_id"]) is not None
+
+    async def test_an_adjustment_moves_the_stock_of_its_items(self, store: Store) -> None:
+        """Creating an adjusted inventory adjustment edits each item's warehouse stock."""
+        changes = await Mutator(store).create("inventory_adjustment", {"status": "adjusted"})
+        adjustment = changes[0].record
+        item_edits = [c for c in changes[1:] if c.entity == "item"]
+        assert len(item_edits) == len(adjustment["line_items"])
+        line = adjustment["line_items"][-1]
+        stock = next(
+            r for r in item_edits[-1].record["warehouses"] if r["warehouse_id"] == line["warehouse_id"]
+        )
+        assert stock["warehouse_stock_on_hand"] >= 0
+        assert item_edits[-1].record["stock_on_hand"] == sum(
+            r["warehouse_stock_on_hand"] for r in item_edits[-1].record["warehouses"]
+        )
+
+    async def test_random_deletes_spare_contacts_that_documents_use(self, store: Store) -> None:
+        """A random contact delete picks one that no document points at (here, a brand-new one)."""
+        mutator = Mutator(store)
+        await mutator.create("contact")
+        (change,) = await mutator.delete("contact")
+        used = {r.get("customer_id") for _, r in store.iter_all()} | {
+            r.get("vendor_id") for _, r in store.iter_all()
+        }
+        assert change.record_id not in used
