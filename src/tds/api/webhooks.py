@@ -1,9 +1,10 @@
-"""Zoho webhook intake over HTTP: bounded read, verification, then one inbox+queue transaction.
+"""Zoho webhook intake over HTTP: bounded read, verification, then the inbox+queue transaction.
 
 Order of checks: Content-Length and the bytes actually read against `max_body_bytes` (413), then
 verification over the raw body (401), then entity, content type and body (404/415/400/422). A body
 refused after verification is still kept in the inbox with status `rejected` for triage. Nothing
-but the inbox and queue rows is written in the request.
+but the inbox and queue rows is written in the request; concurrent deliveries share a transaction
+through the InboxBatcher (group commit), and each answer waits for its rows' commit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Request, Response
 from tds.bootstrap import Container
 from tds.entities.catalog import ENTITIES, lookup
 from tds.errors import InvalidPayload, PayloadTooLarge, WebhookError
+from tds.inbox.batcher import InboxBatcher
 from tds.inbox.intake import WEBHOOK_SOURCE, headers_of_note, parse_delivery
 from tds.inbox.normalize import CheckCall
 from tds.inbox.service import InboxService
@@ -34,6 +36,7 @@ class WebhookIntake:
     container: Container
     verifier: WebhookVerifier
     inbox: InboxService
+    batcher: InboxBatcher
     max_body_bytes: int
 
 
@@ -41,10 +44,12 @@ def get_intake(request: Request) -> WebhookIntake:
     intake: WebhookIntake | None = getattr(request.app.state, "webhook_intake", None)
     if intake is None:
         container: Container = request.app.state.container
+        inbox = InboxService(max_attempts=container.settings.worker.max_attempts)
         intake = WebhookIntake(
             container=container,
             verifier=WebhookVerifier(container.settings.webhooks),
-            inbox=InboxService(max_attempts=container.settings.worker.max_attempts),
+            inbox=inbox,
+            batcher=InboxBatcher(container.sessions, inbox),
             max_body_bytes=container.settings.webhooks.max_body_bytes,
         )
         request.app.state.webhook_intake = intake
@@ -87,8 +92,7 @@ async def receive(entity: str, request: Request) -> Response:
         )
         if isinstance(delivery, CheckCall):
             return _json({"status": "ignored", "reason": "check call"}, 200)
-        async with intake.container.sessions() as session, session.begin():
-            result = await intake.inbox.accept(session, delivery)
+        result = await intake.batcher.accept(delivery)
     except WebhookError as exc:
         await _keep_rejected(intake, entity, body, kept_headers, exc)
         raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -16,6 +17,14 @@ _NUL_ESCAPE = "\\u0000"
 
 
 Session = AsyncSession | AsyncConnection
+
+
+@dataclass(frozen=True)
+class PreparedRecord:
+    """A record with its keys computed and checked storable: it can no longer fail as bad input."""
+
+    record: IncomingRecord
+    keys: Keys
 
 
 class InboxService:
@@ -40,10 +49,26 @@ class InboxService:
         A record repeated within the call is accepted once; its later copies are duplicates.
         Raises InvalidPayload (before any write) when a record cannot be stored.
         """
-        prepared = [(record, _storable_keys(record)) for record in records]
+        return await self.accept_prepared(session, [self.prepare(record) for record in records])
+
+    def prepare(self, record: IncomingRecord) -> PreparedRecord:
+        """Computes the record's keys and checks PostgreSQL can store it (InvalidPayload if not)."""
+        keys = keys_for(record)
+        if _NUL_ESCAPE in keys.canonical_json and _has_nul(record.payload):
+            raise InvalidPayload(
+                f"the {record.entity} record {record.entity_id} contains a NUL character, "
+                "which PostgreSQL cannot store",
+                entity=record.entity,
+            )
+        return PreparedRecord(record, keys)
+
+    async def accept_prepared(
+        self, session: Session, prepared: Sequence[PreparedRecord]
+    ) -> list[AcceptResult]:
+        """accept_many for records already through prepare (the webhook batcher's path)."""
         unique: dict[str, InboxRow] = {}
-        for record, keys in prepared:
-            unique.setdefault(keys.idempotency_key, _row(record, keys))
+        for item in prepared:
+            unique.setdefault(item.keys.idempotency_key, _row(item))
         repository = InboxRepository(session)
         stored: dict[str, tuple[int, bool]] = {}
         rows = list(unique.values())
@@ -85,17 +110,6 @@ def storable_text(raw_body: bytes) -> str:
     return raw_body.decode("utf-8", "replace").replace("\x00", "\ufffd")
 
 
-def _storable_keys(record: IncomingRecord) -> Keys:
-    keys = keys_for(record)
-    if _NUL_ESCAPE in keys.canonical_json and _has_nul(record.payload):
-        raise InvalidPayload(
-            f"the {record.entity} record {record.entity_id} contains a NUL character, "
-            "which PostgreSQL cannot store",
-            entity=record.entity,
-        )
-    return keys
-
-
 def _has_nul(value: object) -> bool:
     if isinstance(value, str):
         return "\x00" in value
@@ -106,7 +120,8 @@ def _has_nul(value: object) -> bool:
     return False
 
 
-def _row(record: IncomingRecord, keys: Keys) -> InboxRow:
+def _row(item: PreparedRecord) -> InboxRow:
+    record, keys = item.record, item.keys
     return InboxRow(
         source=record.source,
         entity=record.entity,
@@ -121,13 +136,11 @@ def _row(record: IncomingRecord, keys: Keys) -> InboxRow:
     )
 
 
-def _results(
-    prepared: Iterable[tuple[IncomingRecord, Keys]], stored: dict[str, tuple[int, bool]]
-) -> list[AcceptResult]:
+def _results(prepared: Iterable[PreparedRecord], stored: dict[str, tuple[int, bool]]) -> list[AcceptResult]:
     results: list[AcceptResult] = []
     seen: set[str] = set()
-    for _record, keys in prepared:
-        key = keys.idempotency_key
+    for item in prepared:
+        key = item.keys.idempotency_key
         event_id, is_new = stored[key]
         status: Literal["accepted", "duplicate"] = "accepted" if is_new and key not in seen else "duplicate"
         seen.add(key)
