@@ -11,10 +11,12 @@ import orjson
 
 from tds.entities.catalog import EntitySpec
 from tds.entities.handler import Action
-from tds.errors import RecordIdMissing
+from tds.errors import InvalidPayload, RecordIdMissing
 from tds.inbox.timeparse import parse_zoho_time
 
 LAST_MODIFIED_FIELD = "last_modified_time"
+# Zoho ids are 15-19 digits; the bound keeps queue keys well inside a btree index entry.
+MAX_ID_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,10 @@ def record_id(spec: EntitySpec, record: dict[str, Any]) -> str:
             entity=spec.name,
         )
     text = str(value).strip()
-    if not text:
+    problem = "is empty" if not text else "is too long" if len(text) > MAX_ID_LENGTH else None
+    if problem is not None:
         raise RecordIdMissing(
-            f"the {spec.name} record has no usable id: field {spec.id_field} is empty",
+            f"the {spec.name} record has no usable id: field {spec.id_field} {problem}",
             field=spec.id_field,
             entity=spec.name,
         )
@@ -97,8 +100,15 @@ def record_id(spec: EntitySpec, record: dict[str, Any]) -> str:
 
 
 def canonical_json(payload: object) -> bytes:
-    """Sorted keys, no whitespace: the same record hashes equal however it was delivered."""
-    return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    """Sorted keys, no whitespace: the same record hashes equal however it was delivered.
+
+    Raises InvalidPayload for values JSON cannot carry faithfully (lone surrogates, integers
+    beyond 64 bits), which only records parsed by a laxer parser than ours can hold.
+    """
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as exc:
+        raise InvalidPayload(f"the record cannot be stored as JSON: {exc}") from exc
 
 
 def sha256_hex(data: bytes) -> str:

@@ -213,6 +213,11 @@ class TestBadBodies:
         with pytest.raises(InvalidPayload, match="form field JSONString is not valid JSON"):
             decode_body(b"JSONString=%7Bbroken", FORM)
 
+    def test_overlong_id_is_refused(self) -> None:
+        """An id far longer than any Zoho id is a 422, not a database error."""
+        with pytest.raises(RecordIdMissing, match="item_id is too long"):
+            parse("item", orjson.dumps({"item": {"item_id": "9" * 5000}}))
+
     def test_float_id_is_refused(self) -> None:
         """A float id (precision already lost) is not accepted as an id."""
         with pytest.raises(RecordIdMissing, match="string or an integer"):

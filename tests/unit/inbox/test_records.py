@@ -9,6 +9,7 @@ import orjson
 import pytest
 
 from tds.entities.catalog import get
+from tds.errors import InvalidPayload
 from tds.inbox.intake import parse_delivery
 from tds.inbox.records import IncomingRecord, idempotency_key, keys_for, sha256_hex
 from tds.inbox.timeparse import parse_zoho_time
@@ -77,6 +78,12 @@ class TestHashing:
             == expected
             == idempotency_key("item", "460000000012345", "upsert", "2026-01-06T08:00:00+0300", content_hash)
         )
+
+    @pytest.mark.parametrize("value", ["\ud800", 2**70], ids=["lone-surrogate", "int-beyond-64-bits"])
+    def test_values_json_cannot_carry_are_invalid_payload(self, value: object) -> None:
+        """Records from a laxer parser (lone surrogates, huge integers) fail as bad input, not crash."""
+        with pytest.raises(InvalidPayload, match="cannot be stored as JSON"):
+            keys_for(incoming({**RECORD, "note": value}))
 
 
 class TestTimeParse:
