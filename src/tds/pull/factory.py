@@ -13,6 +13,7 @@ from tds.pull.images import ImageStore, ImageSync
 from tds.pull.scheduler import PullScheduler
 from tds.pull.service import PageHook, PullOptions, PullService
 from tds.zoho.client import ZohoClient
+from tds.zoho.clock import Clock
 from tds.zoho.repository import PostgresBudgetStore
 
 
@@ -36,8 +37,12 @@ def build_pull(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
     transport: httpx.AsyncBaseTransport | None = None,
+    clock: Clock | None = None,
 ) -> PullComponents:
-    client = ZohoClient(settings.zoho, transport=transport, budget_store=PostgresBudgetStore(sessions))
+    """The Zoho client (daily budget kept in PostgreSQL), the pull service and its scheduler."""
+    client = ZohoClient(
+        settings.zoho, transport=transport, clock=clock, budget_store=PostgresBudgetStore(sessions)
+    )
     hooks: list[PageHook] = []
     images = None
     if settings.pull.images_dir is not None:

@@ -34,21 +34,6 @@ Mode = Literal["full", "incremental"]
 ProgressCallback = Callable[[int, "RunTotals"], None]
 WATERMARK_OVERLAP = timedelta(minutes=10)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-# Entities whose list rows lack what the ERP needs (line items, addresses, stock per warehouse).
-DETAIL_ENTITIES = frozenset(
-    {
-        "item",
-        "contact",
-        "invoice",
-        "bill",
-        "creditnote",
-        "salesorder",
-        "customerpayment",
-        "vendorpayment",
-        "pricebook",
-        "inventory_adjustment",
-    }
-)
 
 
 class PageLike(Protocol):
@@ -103,7 +88,7 @@ class RunTotals:
 class PullOptions:
     per_page: int = 200
     detail_concurrency: int = 4
-    details: bool | None = None  # None: fetch details for DETAIL_ENTITIES only
+    details: bool = True  # list rows lack line items, addresses, stock: fetch each record's detail
 
 
 class PullService:
@@ -257,8 +242,7 @@ class PullService:
     async def _with_details(
         self, spec: EntitySpec, rows: Sequence[dict[str, Any]]
     ) -> tuple[list[dict[str, Any]], int]:
-        wanted = self.options.details if self.options.details is not None else spec.name in DETAIL_ENTITIES
-        if not wanted or not rows:
+        if not self.options.details or not rows:
             return list(rows), 0
         gate = asyncio.Semaphore(self.options.detail_concurrency)
 
