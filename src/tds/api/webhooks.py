@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 
 from tds.bootstrap import Container
 from tds.entities.catalog import ENTITIES, lookup
-from tds.errors import InvalidPayload, PayloadTooLarge, WebhookError
+from tds.errors import InvalidPayload, PayloadTooLarge, VerificationFailed, WebhookError
 from tds.inbox.batcher import InboxBatcher
 from tds.inbox.intake import WEBHOOK_SOURCE, headers_of_note, parse_delivery
 from tds.inbox.normalize import CheckCall
@@ -79,7 +79,7 @@ async def receive(entity: str, request: Request) -> Response:
     intake = get_intake(request)
     body = await read_body(request, intake.max_body_bytes)
     content_type = request.headers.get("content-type")
-    intake.verifier.verify(body, request.headers, request.query_params.multi_items(), content_type)
+    _verify(intake, request, entity, body, content_type)
     kept_headers = headers_of_note(request.headers)
     try:
         delivery = parse_delivery(
@@ -99,6 +99,17 @@ async def receive(entity: str, request: Request) -> Response:
     if result.is_new:
         return _json({"status": "accepted", "event_id": result.event_id}, 202)
     return _json({"status": "duplicate", "event_id": result.event_id}, 200)
+
+
+def _verify(
+    intake: WebhookIntake, request: Request, entity: str, body: bytes, content_type: str | None
+) -> None:
+    try:
+        intake.verifier.verify(body, request.headers, request.query_params.multi_items(), content_type)
+    except VerificationFailed as exc:
+        client = request.client.host if request.client else "unknown"
+        log.warning("webhook for %s from %s refused: %s", entity, client, exc.message)
+        raise
 
 
 async def read_body(request: Request, limit: int) -> bytes:
