@@ -58,11 +58,11 @@ class TokenIssuer:
         o = self.options
         if params.get("grant_type") != "refresh_token":
             return "unsupported_grant_type"
-        if not secrets.compare_digest(params.get("client_id", ""), o.client_id):
+        if not _same(params.get("client_id", ""), o.client_id):
             return "invalid_client"
-        if not secrets.compare_digest(params.get("client_secret", ""), o.client_secret):
+        if not _same(params.get("client_secret", ""), o.client_secret):
             return "invalid_client_secret"
-        if self.revoked or not secrets.compare_digest(params.get("refresh_token", ""), o.refresh_token):
+        if self.revoked or not _same(params.get("refresh_token", ""), o.refresh_token):
             return "invalid_code"
         return None
 
@@ -97,3 +97,8 @@ class TokenIssuer:
     def live_count(self) -> int:
         now = self.clock.timestamp()
         return sum(1 for expiry in self._live.values() if expiry > now)
+
+
+def _same(given: str, expected: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input."""
+    return secrets.compare_digest(given.encode(), expected.encode())

@@ -218,6 +218,8 @@ async def switches(body: m.SwitchesBody, emu: Emu) -> dict[str, Any]:
     o = emu.options
     if body.retry_intervals_s is not None:
         o.webhook_retry_intervals_s = list(body.retry_intervals_s)
+    if body.retry_time_scale is not None:
+        o.webhook_retry_time_scale = body.retry_time_scale
     if body.timeout_s is not None:
         o.webhook_timeout_s = body.timeout_s
     if body.daily_quota is not None:

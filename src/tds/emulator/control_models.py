@@ -84,5 +84,6 @@ class SwitchesBody(BaseModel):
     reorder_window: int | None = Field(default=None, ge=0)
     reorder_wait_s: float | None = Field(default=None, ge=0)
     retry_intervals_s: list[float] | None = None
+    retry_time_scale: float | None = Field(default=None, gt=0)
     timeout_s: float | None = Field(default=None, gt=0)
     daily_quota: int | None = Field(default=None, ge=0)

@@ -73,5 +73,6 @@ class EmulatorOptions:
     webhook_timeout_s: float = 15.0
     webhook_daily_quota: int = 1000
     webhook_retry_intervals_s: list[float] = field(default_factory=list)
+    webhook_retry_time_scale: float = 1.0
     mutate_interval_s: float = 0.0
     mutate_batch: int = 5

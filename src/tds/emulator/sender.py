@@ -4,7 +4,8 @@ Deliveries leave one at a time in change order, unless a switch says otherwise: 
 one, `duplicate` sends it twice, `delay` holds it back (so later changes overtake it), and
 `reorder_window=n` sends each group of up to n queued deliveries in reverse order. A failed
 attempt (non-2xx, timeout, refused connection) is retried after the configured growing
-intervals; with none configured (Books' default) it is lost, as Zoho loses it.
+intervals (`webhook_retry_intervals_s`, e.g. GROWING_RETRY_INTERVALS_S, times
+`webhook_retry_time_scale`); with none configured (Books' default) it is lost, as Zoho loses it.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import itertools
 import logging
 import random
 from collections import deque
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from datetime import date
-from typing import Any
 
 import httpx
 
 from tds.emulator.clock import Clock
+from tds.emulator.deliveries import Delivery, DeliverySwitches, LogEntry, Registration, Switch
 from tds.emulator.options import EmulatorOptions
 from tds.emulator.store import Change
 from tds.emulator.webhooks import WebhookConfig, build_request
@@ -28,71 +29,10 @@ from tds.emulator.webhooks import WebhookConfig, build_request
 log = logging.getLogger(__name__)
 
 LOG_LIMIT = 20_000
+# A Books-like retry policy (1, 5, 15, 60 minutes); tests scale it down with webhook_retry_time_scale.
+GROWING_RETRY_INTERVALS_S = (60.0, 300.0, 900.0, 3600.0)
 _WEBHOOK_ID_BASE = 460_000_000_000_000
-
-
-@dataclass
-class Switch:
-    """Fires for the `next` n deliveries, else with `probability`."""
-
-    next: int = 0
-    probability: float = 0.0
-
-    def fire(self, rng: random.Random) -> bool:
-        if self.next > 0:
-            self.next -= 1
-            return True
-        return self.probability > 0 and rng.random() < self.probability
-
-
-@dataclass
-class DeliverySwitches:
-    drop: Switch = field(default_factory=Switch)
-    duplicate: Switch = field(default_factory=Switch)
-    delay: Switch = field(default_factory=Switch)
-    delay_s: float = 1.0
-    reorder_window: int = 0
-    reorder_wait_s: float = 0.2
-
-
-@dataclass(frozen=True)
-class Registration:
-    webhook_id: str
-    config: WebhookConfig
-
-
-@dataclass(frozen=True)
-class Delivery:
-    delivery_id: int
-    hook: Registration
-    change: Change | None  # None: the check call
-    attempt: int = 1
-    duplicate: bool = False
-    delayed: bool = False
-
-
-@dataclass(frozen=True)
-class LogEntry:
-    """One line of the delivery log (what Books shows in Workflow Logs)."""
-
-    delivery_id: int
-    webhook_id: str
-    event: str
-    entity: str
-    module_key: str
-    record_id: str
-    last_modified_time: str
-    attempt: int
-    duplicate: bool
-    status: str  # delivered | failed | dropped | quota_exceeded
-    response_code: int | None
-    error: str
-    method: str
-    url: str
-    at: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["GROWING_RETRY_INTERVALS_S", "LogEntry", "Switch", "WebhookSender"]
 
 
 class WebhookSender:
@@ -221,7 +161,8 @@ class WebhookSender:
         entry = await self._attempt(delivery)
         intervals = self.options.webhook_retry_intervals_s
         if entry.status != "delivered" and delivery.attempt <= len(intervals):
-            self._later(replace(delivery, attempt=delivery.attempt + 1), intervals[delivery.attempt - 1])
+            wait_s = intervals[delivery.attempt - 1] * self.options.webhook_retry_time_scale
+            self._later(replace(delivery, attempt=delivery.attempt + 1), wait_s)
             return
         self._done()
 

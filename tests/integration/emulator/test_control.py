@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from typer.testing import CliRunner
 
 from tds.cli import app as cli_app
+from tds.emulator.options import EmulatorOptions
 from tds.emulator.service import Emulator
+from tds.emulator.store import Change
 from tds.entities import catalog
-from tests.integration.emulator.conftest import Books
+from tests.integration.emulator.conftest import SIZES, Books
 
 
 async def test_seed_regenerates_a_deterministic_organisation(client: httpx.AsyncClient) -> None:
@@ -99,3 +103,17 @@ def test_cli_offers_the_documented_options() -> None:
         assert option in result.output
     assert "--webhook-url" in result.output
     assert "--webhook-secret" in result.output
+
+
+async def test_background_mutations_run_while_the_emulator_is_started() -> None:
+    """With mutate_interval_s set, start() keeps changing records until aclose() stops it."""
+    emu = Emulator(EmulatorOptions(seed=4, sizes=SIZES, mutate_interval_s=0.05, mutate_batch=2))
+    seen: list[Change] = []
+    emu.store.subscribe(seen.append)
+    await emu.start()
+    await asyncio.sleep(0.3)
+    await emu.aclose()
+    made = len(seen)
+    await asyncio.sleep(0.1)
+    assert made >= 4
+    assert len(seen) == made

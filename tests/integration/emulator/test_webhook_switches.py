@@ -84,8 +84,8 @@ async def test_delay_lets_later_changes_overtake(
 async def test_failed_deliveries_retry_at_growing_intervals(
     client: httpx.AsyncClient, receiver: Receiver, emulator: Emulator
 ) -> None:
-    """Two 500s then 200: three attempts, the second wait longer than the first."""
-    await setup(client, receiver, retry_intervals_s=[0.05, 0.3])
+    """Two 500s then 200: three attempts, the second wait longer than the first (1 and 5 min, scaled)."""
+    await setup(client, receiver, retry_intervals_s=[60, 300], retry_time_scale=0.001)
     receiver.statuses.extend([500, 500])
     await edit_invoice(emulator, "retried")
     assert await emulator.webhooks.drain(5)

@@ -121,3 +121,17 @@ class TestMutator:
             r.get("vendor_id") for _, r in store.iter_all()
         }
         assert change.record_id not in used
+
+    async def test_new_payments_go_to_active_customers_only(self, store: Store) -> None:
+        """With all but one customer inactive, new payments (and their invoices) belong to that one."""
+        customers = [c["contact_id"] for c in store.rows("contact") if c["contact_type"] == "customer"]
+        for contact_id in customers[1:]:
+            store.edit("contact", contact_id, {"status": "inactive"})
+        mutator = Mutator(store)
+        for _ in range(5):
+            (change,) = await mutator.create("customerpayment")
+            assert change.record["customer_id"] == customers[0]
+            assert all(
+                store.live("invoice", row["invoice_id"])["customer_id"] == customers[0]  # type: ignore[index]
+                for row in change.record["invoices"]
+            )

@@ -2,7 +2,8 @@
 
 `generate(seed, sizes)` returns detail-shaped records (the full record, as `GET /<entity>/{id}`
 answers) keyed by catalog entity name; list rows are projected from them by `tds.emulator.shapes`.
-The same seed and sizes give the same records, byte for byte.
+The same seed and sizes give the same records, byte for byte. The `make_*` functions run long
+on purpose: each spells out a Zoho record literally, one field per line, so it reads like the docs.
 """
 
 from __future__ import annotations

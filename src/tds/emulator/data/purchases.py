@@ -80,10 +80,11 @@ def _settled(documents: list[Record], before: str) -> list[Record]:
 
 def make_customerpayment(f: Factory, pools: Pools) -> Record:
     created, modified = f.moments()
-    candidates = _settled(pools.invoices, f.ts(created))
+    customers = {c["contact_id"]: c for c in pools.customers}
+    candidates = [i for i in _settled(pools.invoices, f.ts(created)) if i["customer_id"] in customers]
     invoice = f.pick(candidates) if candidates else None
-    customer_id = invoice["customer_id"] if invoice else f.pick(pools.customers)["contact_id"]
-    customer = next(c for c in pools.customers if c["contact_id"] == customer_id)
+    customer = customers[invoice["customer_id"]] if invoice else f.pick(pools.customers)
+    customer_id = customer["contact_id"]
     applied = [_invoice_application(invoice)] if invoice else []
     amount = round(sum(a["amount_applied"] for a in applied), 2) or f.money(10_000, 900_000)
     unused = 0.0 if applied else amount
@@ -136,10 +137,11 @@ def _invoice_application(invoice: Record) -> Record:
 
 def make_vendorpayment(f: Factory, pools: Pools) -> Record:
     created, modified = f.moments()
-    candidates = _settled(pools.bills, f.ts(created))
+    vendors = {v["contact_id"]: v for v in pools.vendors}
+    candidates = [b for b in _settled(pools.bills, f.ts(created)) if b["vendor_id"] in vendors]
     bill = f.pick(candidates) if candidates else None
-    vendor_id = bill["vendor_id"] if bill else f.pick(pools.vendors)["contact_id"]
-    vendor = next(v for v in pools.vendors if v["contact_id"] == vendor_id)
+    vendor = vendors[bill["vendor_id"]] if bill else f.pick(pools.vendors)
+    vendor_id = vendor["contact_id"]
     applied = [_bill_application(f, bill)] if bill else []
     amount = round(sum(a["amount_applied"] for a in applied), 2) or f.money(10_000, 900_000)
     currency_id, code, _, rate = f.currencies[vendor["currency_code"]]
