@@ -77,5 +77,10 @@ async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None
 
 
 async def _run_worker(container: Container, stop: asyncio.Event) -> None:
-    # Filled in by the worker pool (tds.worker.pool); until then the process only serves the API.
-    await stop.wait()
+    """The worker pool over every entity handler, until the process stops."""
+    from tds.entities.handlers import build_handlers
+    from tds.worker.pool import WorkerPool
+
+    handlers = build_handlers(container.settings.erp)
+    pool = WorkerPool(container.sessions, container.database_url, handlers, container.settings.worker)
+    await pool.run(stop)

@@ -33,10 +33,12 @@ class ClaimedJob:
 
 @dataclass(frozen=True)
 class Completion:
-    """A job that ran: `status` is the job's final status (`succeeded` or `skipped`)."""
+    """A job that ran: its final status (`succeeded` or `skipped`), the handler's outcome, the time taken."""
 
     job_id: int
     status: Literal["succeeded", "skipped"]
+    outcome: str = "succeeded"
+    duration_ms: float | None = None
 
 
 @dataclass(frozen=True)

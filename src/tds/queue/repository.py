@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -41,24 +43,43 @@ WITH ready AS (
     RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, q.max_attempts
 )
 SELECT c.id, c.inbox_event_id, c.entity, c.entity_key, c.attempts, c.max_attempts,
-       i.entity_id, i.action, i.payload, i.source, i.source_modified_at
+       i.entity_id, i.action, CAST(i.payload AS text), i.source, i.source_modified_at
 FROM claimed AS c JOIN tds_inbox_events AS i ON i.id = c.inbox_event_id
 ORDER BY c.id
 """)
 
-# Finishes jobs this worker still holds and stamps their inbox events (inside the handler's transaction).
+# The claim transaction's settings. The ready index is walked in claim order even when the table's
+# statistics are stale (right after a burst they say "few pending", and a bitmap scan would then visit
+# every ready job and sort them, per claim); and the claim does not wait for the WAL flush, because a
+# claim lost in a server crash only leaves its jobs pending.
+CLAIM_SETTINGS_SQL = text(
+    "SELECT set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true)"
+)
+
+# Finishes jobs this worker still holds, stamps their inbox events and writes one log row per job, in
+# one statement inside the handler's transaction. The ids also filter by primary key (= ANY) so that
+# the planner need not scan every job in processing.
 COMPLETE_SQL = text("""
 WITH done AS (
     UPDATE tds_sync_queue AS q
     SET status = d.status, finished_at = now(), updated_at = now(), locked_until = NULL, last_error = NULL
-    FROM unnest(CAST(:job_ids AS bigint[]), CAST(:statuses AS text[])) AS d(id, status)
-    WHERE q.id = d.id AND q.status = 'processing' AND q.locked_by = :worker_id
-    RETURNING q.inbox_event_id, d.status
+    FROM unnest(CAST(:job_ids AS bigint[]), CAST(:statuses AS text[]), CAST(:outcomes AS text[]),
+                CAST(:durations_ms AS float8[])) AS d(id, status, outcome, duration_ms)
+    WHERE q.id = d.id AND q.id = ANY(CAST(:job_ids AS bigint[]))
+      AND q.status = 'processing' AND q.locked_by = :worker_id
+    RETURNING q.id, q.inbox_event_id, q.entity, d.status, d.outcome, d.duration_ms
 ), stamped AS (
     UPDATE tds_inbox_events AS i
     SET status = CASE done.status WHEN 'skipped' THEN 'skipped' ELSE 'processed' END,
         processed_at = now(), error = NULL
     FROM done WHERE i.id = done.inbox_event_id
+    RETURNING i.id, i.entity_id
+), logged AS (
+    INSERT INTO tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, duration_ms,
+                               worker_id)
+    SELECT done.id, done.inbox_event_id, done.entity, stamped.entity_id, done.outcome,
+           done.duration_ms, :worker_id
+    FROM done JOIN stamped ON stamped.id = done.inbox_event_id
 )
 SELECT count(*) FROM done
 """)
@@ -217,13 +238,16 @@ class QueueRepository:
         self.session = session
 
     async def claim(self, worker_id: str, batch_size: int, lease_s: float) -> list[ClaimedJob]:
+        """Claims a batch; call it in a transaction of its own (it tunes that transaction's settings)."""
+        await self.session.execute(CLAIM_SETTINGS_SQL)
         params = {"worker_id": worker_id, "batch_size": batch_size, "lease_s": float(lease_s)}
         rows = await self.session.execute(CLAIM_SQL, params)
-        return [ClaimedJob(*row) for row in rows]
+        return [_claimed(*row) for row in rows]
 
     async def complete(self, worker_id: str, done: Sequence[Completion]) -> int:
-        params = {"worker_id": worker_id, "job_ids": [d.job_id for d in done]}
-        params["statuses"] = [d.status for d in done]
+        params: dict[str, Any] = {"worker_id": worker_id, "job_ids": [d.job_id for d in done]}
+        params.update(statuses=[d.status for d in done], outcomes=[d.outcome for d in done])
+        params["durations_ms"] = [d.duration_ms for d in done]
         return await self._count(COMPLETE_SQL, params)
 
     async def reschedule(self, worker_id: str, items: Sequence[Reschedule]) -> int:
@@ -292,3 +316,22 @@ class QueueRepository:
     async def _rowcount(self, statement: Any, params: dict[str, Any]) -> int:
         result = await self.session.execute(statement, params)
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _claimed(
+    job_id: int,
+    inbox_event_id: int,
+    entity: str,
+    entity_key: str,
+    attempts: int,
+    max_attempts: int,
+    entity_id: str | None,
+    action: str,
+    payload: str | None,
+    source: str,
+    source_modified_at: datetime | None,
+) -> ClaimedJob:
+    """A claim row as a ClaimedJob; the payload comes as JSON text (orjson parses it fastest)."""
+    record = orjson.loads(payload) if payload is not None else None
+    head = (job_id, inbox_event_id, entity, entity_key, attempts, max_attempts, entity_id, action)
+    return ClaimedJob(*head, record, source, source_modified_at)

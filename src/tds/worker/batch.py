@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import random
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Literal, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,6 +20,7 @@ from tds.errors import HandlerError, PermanentHandlerError, RetryLater, TdsError
 from tds.queue.jobs import ClaimedJob, Completion, DeadLetterRequest, Reschedule
 from tds.queue.repository import QueueRepository
 from tds.worker.breaker import BreakerBoard, BreakerState
+from tds.worker.lease import leases_kept
 from tds.worker.repository import SyncLogEntry, WorkerRepository
 from tds.worker.retry import retry_delay_s
 
@@ -94,7 +93,11 @@ class BatchRunner:
         """Runs the batch under a kept lease; the whole batch in one transaction when it can."""
         settle = Settlement()
         result = BatchResult()
-        async with self._leases_kept([job.job_id for job in jobs]):
+        job_ids = [job.job_id for job in jobs]
+        lease_s, interval_s = self.settings.lease_s, self.settings.heartbeat_interval_s
+        async with leases_kept(
+            self.sessions, self.worker_id, job_ids, lease_s=lease_s, interval_s=interval_s
+        ):
             together, alone = self._plan(jobs, settle)
             if together and await self._run_together(together):
                 result.processed += sum(len(group) for _, group in together)
@@ -140,18 +143,13 @@ class BatchRunner:
         try:
             async with transaction(self.sessions) as session:
                 done: list[Completion] = []
-                logs: list[SyncLogEntry] = []
                 for handler, group in groups:
                     started = time.perf_counter()
                     outcomes = await _apply(handler, session, group)
                     share_ms = (time.perf_counter() - started) * 1000.0 / len(group)
-                    done.extend(
-                        _completion(job, outcome) for job, outcome in zip(group, outcomes, strict=True)
-                    )
-                    logs.extend(
-                        _log(job, outcome, share_ms) for job, outcome in zip(group, outcomes, strict=True)
-                    )
-                await self._finish(session, done, logs)
+                    pairs = zip(group, outcomes, strict=True)
+                    done.extend(_completion(job, outcome, share_ms) for job, outcome in pairs)
+                await self._finish(session, done)
         except Exception as exc:  # the batch boundary: any failure sends its events down the one-by-one path
             size = sum(len(group) for _, group in groups)
             log.warning("batch of %d events failed (%s); running them one by one", size, _describe(exc))
@@ -171,7 +169,7 @@ class BatchRunner:
             async with transaction(self.sessions) as session:
                 [outcome] = await _apply(self.handlers[job.entity], session, [job])
                 elapsed_ms = (time.perf_counter() - started) * 1000.0
-                await self._finish(session, [_completion(job, outcome)], [_log(job, outcome, elapsed_ms)])
+                await self._finish(session, [_completion(job, outcome, elapsed_ms)])
         except LeaseLost:
             log.warning("job %d ran but its lease had expired; the queue gave it to another run", job.job_id)
             breaker.record_success()  # the handler itself succeeded
@@ -182,11 +180,11 @@ class BatchRunner:
         breaker.record_success()
         return 1
 
-    async def _finish(self, session: AsyncSession, done: list[Completion], logs: list[SyncLogEntry]) -> None:
+    async def _finish(self, session: AsyncSession, done: list[Completion]) -> None:
+        """Marks the jobs and their inbox events done and logs them; LeaseLost rolls it all back."""
         completed = await QueueRepository(session).complete(self.worker_id, done)
         if completed != len(done):
             raise LeaseLost(f"{len(done) - completed} of {len(done)} jobs are no longer held by this worker")
-        await WorkerRepository(session).add_logs(self.worker_id, logs)
 
     def _fail(self, job: ClaimedJob, exc: Exception, settle: Settlement, duration_ms: float) -> None:
         permanent = isinstance(exc, PermanentHandlerError)
@@ -246,31 +244,6 @@ class BatchRunner:
         except Exception:  # the batch boundary: the jobs keep their lease, which expires and frees them
             log.exception("could not record the failures of a batch; their leases will expire")
 
-    @contextlib.asynccontextmanager
-    async def _leases_kept(self, job_ids: list[int]) -> AsyncIterator[None]:
-        """Extends the batch's leases every heartbeat interval while the body runs."""
-        done = asyncio.Event()
-        keeper = asyncio.create_task(self._keep_leases(job_ids, done))
-        try:
-            yield
-        finally:
-            done.set()
-            await keeper
-
-    async def _keep_leases(self, job_ids: list[int], done: asyncio.Event) -> None:
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(done.wait(), self.settings.heartbeat_interval_s)
-            if done.is_set():
-                return
-            try:
-                async with transaction(self.sessions) as session:
-                    await QueueRepository(session).extend_leases(
-                        self.worker_id, job_ids, self.settings.lease_s
-                    )
-            except Exception as exc:  # a missed extension only shortens the lease; the next one may work
-                log.warning("could not extend the leases of %d jobs: %s", len(job_ids), _describe(exc))
-
 
 async def _apply(handler: EntityHandler, session: AsyncSession, jobs: Sequence[ClaimedJob]) -> list[Outcome]:
     outcomes = await handler(session, [to_event(job) for job in jobs])
@@ -286,8 +259,9 @@ def _by_entity(jobs: Sequence[ClaimedJob]) -> dict[str, list[ClaimedJob]]:
     return groups
 
 
-def _completion(job: ClaimedJob, outcome: Outcome) -> Completion:
-    return Completion(job.job_id, "skipped" if outcome is Outcome.STALE else "succeeded")
+def _completion(job: ClaimedJob, outcome: Outcome, duration_ms: float) -> Completion:
+    status: Literal["succeeded", "skipped"] = "skipped" if outcome is Outcome.STALE else "succeeded"
+    return Completion(job.job_id, status, outcome.value, duration_ms)
 
 
 def _log(
