@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
 from tds.config import Settings
 from tds.errors import NotFound
-from tds.queue.jobs import REPLAYABLE_STATUSES, ReplayFilter, ReplayResult
+from tds.queue.jobs import REPLAYABLE_STATUSES, ReplayableStatus, ReplayFilter, ReplayResult
 from tds.queue.service import InvalidQueueRequest
 
+MAX_ID = 2**63 - 1  # ids are bigint
 TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
 SinceOption = Annotated[
     datetime | None, typer.Option(formats=TIME_FORMATS, help="received at or after (UTC unless an offset)")
@@ -23,8 +24,12 @@ UntilOption = Annotated[
 
 
 def replay(
-    event: Annotated[int | None, typer.Option("--event", help="one inbox event id")] = None,
-    dlq: Annotated[int | None, typer.Option("--dlq", help="one dead-letter entry id")] = None,
+    event: Annotated[
+        int | None, typer.Option("--event", min=1, max=MAX_ID, help="one inbox event id")
+    ] = None,
+    dlq: Annotated[
+        int | None, typer.Option("--dlq", min=1, max=MAX_ID, help="one dead-letter entry id")
+    ] = None,
     entity: Annotated[str | None, typer.Option(help="only this entity (name or alias)")] = None,
     since: SinceOption = None,
     until: UntilOption = None,
@@ -35,9 +40,11 @@ def replay(
     """Re-enqueue inbox events: one (--event), a dead letter's (--dlq), or all matching the filters."""
     from tds.cli import load_cli_settings
 
-    where = ReplayFilter(entity, _utc(since), _utc(until), status)  # type: ignore[arg-type]
+    where = ReplayFilter(entity, _utc(since), _utc(until), cast(ReplayableStatus | None, status))
     if sum((event is not None, dlq is not None, not where.is_empty)) != 1:
-        raise typer.BadParameter("give exactly one of --event, --dlq or filters (--entity/--since/--until/--status)")
+        raise typer.BadParameter(
+            "give exactly one of --event, --dlq or filters (--entity/--since/--until/--status)"
+        )
     try:
         result = asyncio.run(_replay(load_cli_settings(), event, dlq, where))
     except InvalidQueueRequest as exc:
@@ -50,7 +57,9 @@ def replay(
     typer.echo(f"re-enqueued {result.enqueued} of {result.matched} matching event(s){suffix}")
 
 
-async def _replay(settings: Settings, event: int | None, dlq: int | None, where: ReplayFilter) -> ReplayResult:
+async def _replay(
+    settings: Settings, event: int | None, dlq: int | None, where: ReplayFilter
+) -> ReplayResult:
     from tds.bootstrap import build_container
     from tds.db.engine import transaction
     from tds.queue.service import QueueService

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import text
+from sqlalchemy import RowMapping, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.queue.jobs import (
@@ -42,8 +41,8 @@ WITH ready AS (
     FROM ready WHERE q.id = ready.id
     RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, q.max_attempts
 )
-SELECT c.id, c.inbox_event_id, c.entity, c.entity_key, c.attempts, c.max_attempts,
-       i.entity_id, i.action, CAST(i.payload AS text), i.source, i.source_modified_at
+SELECT c.id AS job_id, c.inbox_event_id, c.entity, c.entity_key, c.attempts, c.max_attempts,
+       i.entity_id, i.action, CAST(i.payload AS text) AS payload, i.source, i.source_modified_at
 FROM claimed AS c JOIN tds_inbox_events AS i ON i.id = c.inbox_event_id
 ORDER BY c.id
 """)
@@ -222,13 +221,15 @@ WHERE (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
 ORDER BY id DESC LIMIT :limit OFFSET :offset
 """)
 
-# Job counts per entity and status, the age of the oldest ready job, and the open dead letters.
+# Job counts per entity and status.
 QUEUE_COUNTS_SQL = text("SELECT entity, status, count(*) FROM tds_sync_queue GROUP BY entity, status")
-OLDEST_READY_AGE_SQL = text(
-    "SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM tds_sync_queue "
-    "WHERE status = 'pending' AND run_after <= now()"
-)
-OPEN_DEAD_LETTERS_SQL = text("SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL")
+
+# The age in seconds of the oldest job that is ready to run, and how many dead letters are open.
+BACKLOG_SQL = text("""
+SELECT (SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM tds_sync_queue
+        WHERE status = 'pending' AND run_after <= now()),
+       (SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL)
+""")
 
 
 class QueueRepository:
@@ -242,7 +243,7 @@ class QueueRepository:
         await self.session.execute(CLAIM_SETTINGS_SQL)
         params = {"worker_id": worker_id, "batch_size": batch_size, "lease_s": float(lease_s)}
         rows = await self.session.execute(CLAIM_SQL, params)
-        return [_claimed(*row) for row in rows]
+        return [_claimed(row) for row in rows.mappings()]
 
     async def complete(self, worker_id: str, done: Sequence[Completion]) -> int:
         params: dict[str, Any] = {"worker_id": worker_id, "job_ids": [d.job_id for d in done]}
@@ -299,12 +300,10 @@ class QueueRepository:
         rows = await self.session.execute(QUEUE_COUNTS_SQL)
         return [(entity, status, int(n)) for entity, status, n in rows]
 
-    async def oldest_ready_age_s(self) -> float | None:
-        age = await self.session.scalar(OLDEST_READY_AGE_SQL)
-        return None if age is None else float(age)
-
-    async def open_dead_letters(self) -> int:
-        return int(await self.session.scalar(OPEN_DEAD_LETTERS_SQL) or 0)
+    async def backlog(self) -> tuple[float | None, int]:
+        """The oldest ready job's age in seconds (None when none is ready) and the open dead letters."""
+        age, dead_letters = (await self.session.execute(BACKLOG_SQL)).one()
+        return (None if age is None else float(age)), int(dead_letters)
 
     async def _replay(self, statement: Any, params: dict[str, Any]) -> ReplayResult:
         matched, enqueued = (await self.session.execute(statement, params)).one()
@@ -318,20 +317,7 @@ class QueueRepository:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _claimed(
-    job_id: int,
-    inbox_event_id: int,
-    entity: str,
-    entity_key: str,
-    attempts: int,
-    max_attempts: int,
-    entity_id: str | None,
-    action: str,
-    payload: str | None,
-    source: str,
-    source_modified_at: datetime | None,
-) -> ClaimedJob:
+def _claimed(row: RowMapping) -> ClaimedJob:
     """A claim row as a ClaimedJob; the payload comes as JSON text (orjson parses it fastest)."""
-    record = orjson.loads(payload) if payload is not None else None
-    head = (job_id, inbox_event_id, entity, entity_key, attempts, max_attempts, entity_id, action)
-    return ClaimedJob(*head, record, source, source_modified_at)
+    payload = orjson.loads(row["payload"]) if row["payload"] is not None else None
+    return ClaimedJob(**{**row, "payload": payload})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities import catalog
@@ -65,13 +67,14 @@ class QueueService:
         for entity, status, count in await self.repo.counts():
             by_status[status] = by_status.get(status, 0) + count
             by_entity.setdefault(entity, {})[status] = count
+        oldest_ready_age_s, dead_letters_open = await self.repo.backlog()
         workers = await WorkerRepository(self.session).list_workers()
         return QueueStats(
             by_status=by_status,
             by_entity=by_entity,
-            oldest_ready_age_s=await self.repo.oldest_ready_age_s(),
-            dead_letters_open=await self.repo.open_dead_letters(),
-            workers=[worker.__dict__ for worker in workers],
+            oldest_ready_age_s=oldest_ready_age_s,
+            dead_letters_open=dead_letters_open,
+            workers=[asdict(worker) for worker in workers],
         )
 
 

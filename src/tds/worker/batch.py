@@ -188,7 +188,9 @@ class BatchRunner:
 
     def _fail(self, job: ClaimedJob, exc: Exception, settle: Settlement, duration_ms: float) -> None:
         permanent = isinstance(exc, PermanentHandlerError)
-        if not permanent:
+        if not isinstance(exc, PermanentHandlerError | RetryLater):
+            # Only unexpected failures trip the breaker: a permanent error is about this event's data,
+            # and RetryLater means the handler is already pacing itself.
             self.breakers[job.entity].record_failure()
         if permanent or job.last_attempt:
             self._dead(job, exc, settle, duration_ms)
