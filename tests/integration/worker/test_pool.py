@@ -6,6 +6,7 @@ import asyncio
 import os
 import socket
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.integration.worker.conftest import PoolFactory, running, wait_until
@@ -65,8 +66,6 @@ async def test_heartbeat_row_tracks_the_worker_and_ends_stopped(
     async with running(pool):
         await wait_until(counted, timeout_s=5)
     async with sessions() as session:
-        from sqlalchemy import text
-
         row = (await session.execute(text("SELECT * FROM tds_worker_heartbeats"))).mappings().one()
     assert (row["worker_id"], row["hostname"], row["pid"]) == ("beating", socket.gethostname(), os.getpid())
     assert (row["state"], row["processed"], row["failed"], row["in_flight"]) == ("stopped", 2, 0, 0)
