@@ -85,7 +85,9 @@ async def replay_event(
 
 
 @router.post("/replay")
-async def replay_matching(body: ReplayRequest, service: QueueService = Depends(queue_service)) -> dict[str, int]:
+async def replay_matching(
+    body: ReplayRequest, service: QueueService = Depends(queue_service)
+) -> dict[str, int]:
     """Queues every inbox event matching the filter again, oldest first."""
     where = ReplayFilter(entity=body.entity, since=body.since, until=body.until, status=body.status)
     return _counts(await service.replay_matching(where))
