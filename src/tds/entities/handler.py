@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
+if TYPE_CHECKING:  # the contract stays importable by pure code (versioning.py uses Outcome)
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 Action = Literal["upsert", "delete"]
 

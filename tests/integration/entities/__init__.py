@@ -1,0 +1,1 @@
+"""Entity handlers against a real PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Unit tests of the entity mappings, rules and ERP naming."""
