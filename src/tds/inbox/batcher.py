@@ -2,9 +2,9 @@
 
 Each delivery's inbox and queue rows still commit together, and its answer waits for that commit;
 what is shared is the round trip and the commit (the fsync), which bound intake on a small
-machine. There is no timer: a flush starts at once while fewer than `max_flushes` run, and
-deliveries that arrive meanwhile wait for the next free slot, which takes all of them. A lone
-delivery is therefore not delayed, and batches grow only under load.
+machine. There is no timer: a flush starts on the next loop iteration while fewer than `max_flushes`
+run, and deliveries that arrive meanwhile wait for the next free slot, which takes all of them.
+A lone delivery is therefore not delayed, and batches grow only under load.
 
 The batcher owns the transaction of each flush (it is the webhook entrypoint's unit of work).
 A flush that fails fails every delivery in it; nothing of that flush is written.
@@ -13,13 +13,20 @@ A flush that fails fails every delivery in it; nothing of that flush is written.
 from __future__ import annotations
 
 import asyncio
+import logging
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.inbox.records import AcceptResult, IncomingRecord
 from tds.inbox.service import InboxService, PreparedRecord
 
 _Waiter = tuple[PreparedRecord, "asyncio.Future[AcceptResult]"]
+# deadlock_detected and serialization_failure: the transaction did nothing and can run again.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+MAX_FLUSH_ATTEMPTS = 3
+
+log = logging.getLogger(__name__)
 
 
 class InboxBatcher:
@@ -39,6 +46,7 @@ class InboxBatcher:
         self._max_batch = max_batch
         self._pending: list[_Waiter] = []
         self._running = 0
+        self._starting = False
         self._tasks: set[asyncio.Task[None]] = set()
         self.flushes = 0  # committed or failed flushes, for metrics and tests
 
@@ -54,22 +62,24 @@ class InboxBatcher:
         return await future
 
     def _start_flushes(self) -> None:
-        while self._pending and self._running < self._max_flushes:
-            batch = self._pending[: self._max_batch]
-            del self._pending[: self._max_batch]
+        # At most one flush waits to start: it claims everything pending when it first runs, so
+        # deliveries arriving in the same loop iteration share it.
+        if self._pending and not self._starting and self._running < self._max_flushes:
+            self._starting = True
             self._running += 1
-            task = asyncio.create_task(self._flush(batch))
+            task = asyncio.create_task(self._flush())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _flush(self, batch: list[_Waiter]) -> None:
+    async def _flush(self) -> None:
+        self._starting = False
+        batch = self._pending[: self._max_batch]
+        del self._pending[: self._max_batch]
+        self._start_flushes()  # a further slot for what did not fit in this batch
         try:
-            async with self._sessions() as session, session.begin():
-                results = await self._inbox.accept_prepared(session, [prepared for prepared, _ in batch])
+            results = await self._store([prepared for prepared, _ in batch]) if batch else []
         except BaseException as exc:
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
+            _fail(batch, exc)
             if isinstance(exc, asyncio.CancelledError):
                 raise
         else:
@@ -80,3 +90,34 @@ class InboxBatcher:
             self.flushes += 1
             self._running -= 1
             self._start_flushes()
+
+    async def _store(self, batch: list[PreparedRecord]) -> list[AcceptResult]:
+        """One transaction for the batch, run again when PostgreSQL aborted it to break a deadlock.
+
+        Two transactions inserting the same idempotency keys in opposite orders (a webhook batch
+        and a pulled page) wait on each other; PostgreSQL aborts one. Arrival order is kept in
+        the statement (it orders the queue), so the abort is retried here instead of prevented.
+        """
+        attempt = 1
+        while True:
+            try:
+                async with self._sessions() as session, session.begin():
+                    return await self._inbox.accept_prepared(session, batch)
+            except DBAPIError as exc:
+                if (
+                    attempt >= MAX_FLUSH_ATTEMPTS
+                    or getattr(exc.orig, "sqlstate", None) not in RETRY_SQLSTATES
+                ):
+                    raise
+                log.info("inbox batch of %d aborted by the database (%s); retrying", len(batch), exc.orig)
+                attempt += 1
+
+
+def _fail(batch: list[_Waiter], exc: BaseException) -> None:
+    for _, future in batch:
+        if future.done():
+            continue
+        if isinstance(exc, asyncio.CancelledError):
+            future.cancel()
+        else:
+            future.set_exception(exc)

@@ -6,8 +6,9 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from tds.db.engine import async_url, create_sessionmaker
 from tds.entities.catalog import get
 from tds.errors import InvalidPayload
 from tds.inbox.batcher import InboxBatcher
@@ -122,12 +123,12 @@ class TestBatcher:
     async def test_concurrent_deliveries_share_transactions(
         self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
     ) -> None:
-        """Thirty concurrent accepts are all stored, in fewer flushes than deliveries."""
+        """Thirty deliveries arriving together are all stored, in one shared transaction."""
         batcher = InboxBatcher(sessions, INBOX, max_flushes=2)
         results = await asyncio.gather(*(batcher.accept(item(str(n))) for n in range(30)))
         assert all(r.is_new for r in results)
         assert len({r.event_id for r in results}) == 30
-        assert batcher.flushes < 30
+        assert batcher.flushes == 1
         assert await rows(engine, "SELECT count(*) FROM tds_sync_queue") == [(30,)]
 
     async def test_identical_concurrent_deliveries_store_one_event(
@@ -169,3 +170,48 @@ class TestBatcher:
         )
         assert isinstance(outcomes[1], InvalidPayload)
         assert await rows(engine, "SELECT entity_id FROM tds_inbox_events") == [("1",)]
+
+    async def test_batch_aborted_to_break_a_deadlock_is_retried(
+        self, db_url: str, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
+    ) -> None:
+        """A batch and a transaction taking the same keys in opposite orders: the aborted batch reruns."""
+        # The batch's connections detect deadlocks quickly, the other transaction's slowly, so it is
+        # the batch that PostgreSQL aborts.
+        batch_engine = create_async_engine(
+            async_url(db_url), connect_args={"server_settings": {"deadlock_timeout": "300"}}
+        )
+        batcher = InboxBatcher(create_sessionmaker(batch_engine), INBOX)
+        try:
+            async with sessions() as other:
+                await other.begin()
+                await other.execute(text("SET LOCAL deadlock_timeout = '20s'"))
+                held = await INBOX.accept(other, item("A"))
+                batch = asyncio.gather(batcher.accept(item("B")), batcher.accept(item("A")))
+                await wait_for_lock_waiters(engine, 1)  # the batch holds B and waits for A
+                other_b = asyncio.create_task(INBOX.accept(other, item("B")))
+                results = await asyncio.wait_for(wait_then_commit(other, other_b, batch), timeout=15)
+        finally:
+            await batch_engine.dispose()
+        assert [r.status for r in results] == ["duplicate", "duplicate"]
+        assert results[1].event_id == held.event_id
+        assert await rows(engine, "SELECT count(*) FROM tds_sync_queue") == [(2,)]
+
+
+async def wait_for_lock_waiters(engine: AsyncEngine, count: int) -> None:
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    for _ in range(200):
+        async with engine.connect() as conn:
+            if await conn.scalar(query) >= count:
+                return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no transaction started waiting on a lock")
+
+
+async def wait_then_commit(other: AsyncSession, other_b: asyncio.Task[object], batch: asyncio.Future[list]):
+    """The other transaction's insert of B completes once the batch is aborted; then it commits."""
+    await other_b
+    await other.commit()
+    return await batch
