@@ -73,7 +73,6 @@ async def list_entities() -> dict[str, object]:
     return {"entities": entities}
 
 
-@router.api_route("/{entity}", methods=["POST", "PUT", "DELETE"], status_code=202)
 async def receive(entity: str, request: Request) -> Response:
     """Receives one Zoho delivery: 202 accepted, 200 duplicate or check call, 4xx naming the problem."""
     intake = get_intake(request)
@@ -99,6 +98,17 @@ async def receive(entity: str, request: Request) -> Response:
     if result.is_new:
         return _json({"status": "accepted", "event_id": result.event_id}, 202)
     return _json({"status": "duplicate", "event_id": result.event_id}, 200)
+
+
+for _method in ("POST", "PUT", "DELETE"):
+    router.add_api_route(
+        "/{entity}",
+        receive,
+        methods=[_method],
+        status_code=202,
+        operation_id=f"receive_webhook_{_method.lower()}",
+        name=f"receive_webhook_{_method.lower()}",
+    )
 
 
 def _verify(

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import TypeVar
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from tds.config import DatabaseSettings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def async_url(url: str) -> str:
@@ -48,3 +54,27 @@ async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterat
     """One unit of work: commits on success, rolls back on any exception."""
     async with sessions() as session, session.begin():
         yield session
+
+
+# deadlock_detected and serialization_failure: the transaction did nothing and can run again.
+RETRY_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+async def run_transaction(
+    sessions: async_sessionmaker[AsyncSession],
+    work: Callable[[AsyncSession], Awaitable[T]],
+    *,
+    attempts: int = 3,
+) -> T:
+    """Runs `work` in one transaction, again (up to `attempts` times) when PostgreSQL aborted it to
+    break a deadlock or a serialization conflict; any other error propagates at once."""
+    attempt = 1
+    while True:
+        try:
+            async with sessions() as session, session.begin():
+                return await work(session)
+        except DBAPIError as exc:
+            if attempt >= attempts or getattr(exc.orig, "sqlstate", None) not in RETRY_SQLSTATES:
+                raise
+            log.info("transaction aborted by the database (%s); running it again", exc.orig)
+            attempt += 1

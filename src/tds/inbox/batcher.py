@@ -15,15 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tds.db.engine import run_transaction
 from tds.inbox.records import AcceptResult, IncomingRecord
 from tds.inbox.service import InboxService, PreparedRecord
 
 _Waiter = tuple[PreparedRecord, "asyncio.Future[AcceptResult]"]
-# deadlock_detected and serialization_failure: the transaction did nothing and can run again.
-RETRY_SQLSTATES = frozenset({"40P01", "40001"})
 MAX_FLUSH_ATTEMPTS = 3
 
 log = logging.getLogger(__name__)
@@ -98,19 +96,11 @@ class InboxBatcher:
         and a pulled page) wait on each other; PostgreSQL aborts one. Arrival order is kept in
         the statement (it orders the queue), so the abort is retried here instead of prevented.
         """
-        attempt = 1
-        while True:
-            try:
-                async with self._sessions() as session, session.begin():
-                    return await self._inbox.accept_prepared(session, batch)
-            except DBAPIError as exc:
-                if (
-                    attempt >= MAX_FLUSH_ATTEMPTS
-                    or getattr(exc.orig, "sqlstate", None) not in RETRY_SQLSTATES
-                ):
-                    raise
-                log.info("inbox batch of %d aborted by the database (%s); retrying", len(batch), exc.orig)
-                attempt += 1
+
+        async def store(session: AsyncSession) -> list[AcceptResult]:
+            return await self._inbox.accept_prepared(session, batch)
+
+        return await run_transaction(self._sessions, store, attempts=MAX_FLUSH_ATTEMPTS)
 
 
 def _fail(batch: list[_Waiter], exc: BaseException) -> None:

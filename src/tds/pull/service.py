@@ -22,6 +22,7 @@ from typing import Any, Literal, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from tds.db.engine import run_transaction
 from tds.entities.catalog import EntitySpec, get
 from tds.inbox.records import IncomingRecord
 from tds.inbox.service import InboxService
@@ -220,7 +221,8 @@ class PullService:
         """Fetches details, then enqueues the page, counts it and moves the cursor in one transaction."""
         records, failed = await self._with_details(spec, rows)
         incoming = [_incoming(spec, record) for record in records]
-        async with self.sessions() as session, session.begin():
+
+        async def store(session: AsyncSession) -> tuple[RunProgress, bool]:
             results = await self.inbox.accept_many(session, incoming) if incoming else []
             enqueued = sum(1 for r in results if r.is_new)
             progress = RunProgress(
@@ -231,7 +233,10 @@ class PullService:
                 failed=failed,
             )
             await CursorRepository(session).save(cursor)
-            cancel = await SyncRunRepository(session).add_progress(run_id, progress)
+            return progress, await SyncRunRepository(session).add_progress(run_id, progress)
+
+        # A webhook batch inserting the same keys in another order can deadlock with this page.
+        progress, cancel = await run_transaction(self.sessions, store)
         totals.add(progress)
         for hook in self.hooks:
             await hook.after_page(spec.name, records)
