@@ -55,10 +55,16 @@ def bench_database() -> Iterator[str]:
 
 def service_env(url: str, port: int, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
-    env.update({
-        "TDS_DB__URL": url, "TDS_API__PORT": str(port), "TDS_WEBHOOKS__SHARED_TOKEN": TOKEN,
-        "TDS_DB__MIGRATE_ON_START": "false", "TDS_LOG_LEVEL": "WARNING", "TDS_API__ADMIN_API_KEYS": '["bench-admin"]',
-    })
+    env.update(
+        {
+            "TDS_DB__URL": url,
+            "TDS_API__PORT": str(port),
+            "TDS_WEBHOOKS__SHARED_TOKEN": TOKEN,
+            "TDS_DB__MIGRATE_ON_START": "false",
+            "TDS_LOG_LEVEL": "WARNING",
+            "TDS_API__ADMIN_API_KEYS": '["bench-admin"]',
+        }
+    )
     env.update(extra)
     return env
 
@@ -66,7 +72,9 @@ def service_env(url: str, port: int, **extra: str) -> dict[str, str]:
 @contextlib.contextmanager
 def service(url: str, command: str, port: int, **extra: str) -> Iterator[subprocess.Popen[bytes]]:
     """Runs `tds <command>` against url and waits for /health; stops it with SIGTERM afterwards."""
-    proc = subprocess.Popen([sys.executable, "-m", "tds.cli", command], env=service_env(url, port, **extra), cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tds.cli", command], env=service_env(url, port, **extra), cwd=ROOT
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/health")
         yield proc
@@ -97,5 +105,11 @@ def percentile(values: Sequence[float], pct: float) -> float:
 
 
 def summary(values: Sequence[float]) -> str:
-    return (f"n={len(values)} p50={percentile(values, 50):.1f} p99={percentile(values, 99):.1f} "
-            f"mean={statistics.fmean(values):.1f}") if values else "n=0"
+    return (
+        (
+            f"n={len(values)} p50={percentile(values, 50):.1f} p99={percentile(values, 99):.1f} "
+            f"mean={statistics.fmean(values):.1f}"
+        )
+        if values
+        else "n=0"
+    )

@@ -135,7 +135,7 @@ def unlimited(items: int, details: bool) -> None:
 
 
 def _env(url: str) -> dict[str, str]:
-    return service_env(url, 0)
+    return service_env(url, free_port())
 
 
 def main() -> None:

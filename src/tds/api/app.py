@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from tds import __version__
-from tds.api import admin_queue, health, webhooks
+from tds.api import admin_queue, admin_sync, health, webhooks
 from tds.bootstrap import Container
 from tds.errors import TdsError
 
@@ -21,6 +21,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.include_router(health.router)
     app.include_router(webhooks.router)
+    app.include_router(admin_sync.router)
     app.include_router(admin_queue.router)
     _install_error_handlers(app)
     return app
