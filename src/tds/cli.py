@@ -46,7 +46,7 @@ def api() -> None:
     """Run the HTTP API only (webhooks, admin, health, metrics, dashboard)."""
     from tds.runtime import run_process
 
-    asyncio.run(run_process(load_cli_settings(), api=True, worker=False))
+    raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=True, worker=False)))
 
 
 @app.command()
@@ -54,7 +54,7 @@ def worker() -> None:
     """Run the worker pool only."""
     from tds.runtime import run_process
 
-    asyncio.run(run_process(load_cli_settings(), api=False, worker=True))
+    raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=False, worker=True)))
 
 
 @app.command()
@@ -62,7 +62,7 @@ def serve() -> None:
     """Run API, worker pool and monitor loop in one process (embedded PostgreSQL when no URL is set)."""
     from tds.runtime import run_process
 
-    asyncio.run(run_process(load_cli_settings(), api=True, worker=True))
+    raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=True, worker=True)))
 
 
 def _register_feature_commands() -> None:

@@ -7,7 +7,8 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from typing import Any
 
 import uvicorn
 
@@ -18,7 +19,8 @@ from tds.config import Settings
 log = logging.getLogger(__name__)
 
 
-async def run_process(settings: Settings, *, api: bool, worker: bool) -> None:
+async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
+    """Runs until SIGTERM/SIGINT; returns 0, or 1 when a part (API, worker, scheduler) failed."""
     container = await build_container(settings)
     if container.embedded_server is not None:
         print(f"embedded PostgreSQL data directory: {settings.db.data_dir}", file=sys.stderr)
@@ -26,17 +28,27 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    tasks: list[asyncio.Task[None]] = []
+    parts = []
+    if api:
+        parts.append(_serve_api(container, stop))
+    if worker:
+        parts += [_run_worker(container, stop), _run_pull_scheduler(container, stop)]
     try:
-        if api:
-            tasks.append(asyncio.create_task(_serve_api(container, stop)))
-        if worker:
-            tasks.append(asyncio.create_task(_run_worker(container, stop)))
-            tasks.append(asyncio.create_task(_run_pull_scheduler(container, stop)))
-        await stop.wait()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        results = await asyncio.gather(*(_guard(part, stop) for part in parts))
     finally:
         await container.aclose()
+    return 0 if all(results) else 1
+
+
+async def _guard(part: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:
+    """Runs one part of the process; if it fails, the whole process stops (never half-running)."""
+    try:
+        await part
+    except Exception:
+        log.exception("%s failed; stopping the process", getattr(part, "__qualname__", part))
+        stop.set()
+        return False
+    return True
 
 
 class _Server(uvicorn.Server):
