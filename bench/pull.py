@@ -69,7 +69,7 @@ async def pull_items(
     settings = settings_for(env, rpm)
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
-    pull = build_pull(settings, sessions)
+    pull = build_pull(settings, engine, sessions)
     pull.service.options = PullOptions(per_page=200, details=details, detail_concurrency=8)
     started = time.perf_counter()
     run = asyncio.create_task(pull.service.run("item", "full"))

@@ -83,7 +83,7 @@ async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None
     if not (settings.pull.scheduler_enabled and zoho_configured(settings)):
         log.info("incremental pull scheduler off (Zoho not configured or disabled)")
         return
-    pull = container.extras.get("pull") or build_pull(settings, container.sessions)
+    pull = container.extras.get("pull") or build_pull(settings, container.engine, container.sessions)
     container.extras["pull"] = pull
     await pull.scheduler.run(stop)
 

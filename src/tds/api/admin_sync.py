@@ -33,7 +33,7 @@ def pull_components(container: Container) -> PullComponents:
     if pull is None:
         if not zoho_configured(container.settings):
             raise ZohoNotConfigured()
-        pull = build_pull(container.settings, container.sessions)
+        pull = build_pull(container.settings, container.engine, container.sessions)
         container.extras["pull"] = pull
     return pull
 

@@ -46,7 +46,7 @@ async def _run(settings: Settings, names: list[str], mode: str) -> int:
         )
         return 1
     container = await build_container(settings)
-    pull = build_pull(settings, container.sessions)
+    pull = build_pull(settings, container.engine, container.sessions)
     failed = 0
     columns = (
         TextColumn("{task.description}"),

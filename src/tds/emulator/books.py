@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from tds.emulator.images import image_for
 from tds.emulator.listing import list_page
 from tds.emulator.options import EmulatorOptions
 from tds.emulator.responses import BAD_METHOD, BAD_URL, ZohoAnswer, success
@@ -14,6 +15,7 @@ from tds.entities.catalog import ENTITIES, EntitySpec
 
 _BY_LIST_PATH = {spec.list_path: spec for spec in ENTITIES}
 _PERSONS = re.compile(r"/contacts/([^/]+)/contactpersons(?:/([^/]+))?")
+_IMAGE = re.compile(r"/items/([^/]+)/image")
 
 Handler = Callable[[Mapping[str, str]], tuple[Record, bool]]
 
@@ -37,6 +39,19 @@ class BooksApi:
         if method != "GET":
             raise ZohoAnswer.of(405, BAD_METHOD)
         return handler(query)
+
+    def image(self, method: str, path: str) -> bytes | None:
+        """`GET /items/{item_id}/image`: the PNG, or None when `path` is not an image path.
+
+        An item without an image, or no item, answers Zoho's 1002 "does not exist" (404).
+        """
+        found = _IMAGE.fullmatch(_normalise(path))
+        if found is None or method != "GET":
+            return None
+        item = self.store.live("item", found.group(1))
+        if item is None or not item.get("image_document_id"):
+            raise ZohoAnswer.missing("item")
+        return image_for(str(item["image_document_id"]))
 
     def _resolve(self, path: str) -> Handler:
         if path == "/organizations":

@@ -78,6 +78,9 @@ class Gateway:
             self._authorise(request, path)
             if self.limiter.admit() is not None:
                 return self._too_many()
+            image = self.books.image(request.method, path)
+            if image is not None:
+                return Response(image, media_type="image/png", headers=self.limiter.headers())
             body, is_list = self.books.answer(request.method, path, request.query_params)
         except ZohoAnswer as answer:
             return json_response(answer.http_status, answer.body(), self.limiter.headers())

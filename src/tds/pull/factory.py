@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import Settings
 from tds.inbox.service import InboxService
@@ -35,6 +35,7 @@ def zoho_configured(settings: Settings) -> bool:
 
 def build_pull(
     settings: Settings,
+    engine: AsyncEngine,
     sessions: async_sessionmaker[AsyncSession],
     transport: httpx.AsyncBaseTransport | None = None,
     clock: Clock | None = None,
@@ -54,6 +55,6 @@ def build_pull(
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
     service = PullService(sessions, client, inbox, options, hooks)
     scheduler = PullScheduler(
-        sessions, service, settings.pull.interval_s, settings.pull.entities, settings.pull.stale_run_s
+        engine, sessions, service, settings.pull.interval_s, settings.pull.entities, settings.pull.stale_run_s
     )
     return PullComponents(client, service, scheduler, images)

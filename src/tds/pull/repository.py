@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 # Starts a run; the row is the run's live progress record.
 INSERT_RUN = text(
@@ -124,18 +124,23 @@ UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 
 
 class SchedulerLock:
-    """`async with SchedulerLock(session) as held:`; held is False when another process has it."""
+    """`async with SchedulerLock(connection) as held:`; held is False when another process has it.
 
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    A session-level advisory lock belongs to one server connection, so the lock needs a connection
+    of its own, checked out for as long as the lock is held (a pooled session would hand the
+    connection back after each commit, and the next user of it would "hold" the lock too).
+    """
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
         self.held = False
 
     async def __aenter__(self) -> bool:
-        self.held = bool(await self.session.scalar(TRY_LOCK, {"key": SCHEDULER_LOCK_KEY}))
-        await self.session.commit()
+        self.held = bool(await self.connection.scalar(TRY_LOCK, {"key": SCHEDULER_LOCK_KEY}))
+        await self.connection.commit()
         return self.held
 
     async def __aexit__(self, *exc_info: object) -> None:
         if self.held:
-            await self.session.scalar(UNLOCK, {"key": SCHEDULER_LOCK_KEY})
-            await self.session.commit()
+            await self.connection.scalar(UNLOCK, {"key": SCHEDULER_LOCK_KEY})
+            await self.connection.commit()

@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.entities.catalog import ENTITY_NAMES
 from tds.pull.repository import SchedulerLock, SyncRunRepository
@@ -21,12 +21,14 @@ class PullScheduler:
 
     def __init__(
         self,
+        engine: AsyncEngine,
         sessions: async_sessionmaker[AsyncSession],
         service: PullService,
         interval_s: float,
         entities: Sequence[str] = (),
         stale_run_s: float = 300.0,
     ) -> None:
+        self.engine = engine
         self.sessions = sessions
         self.service = service
         self.interval_s = interval_s
@@ -35,7 +37,7 @@ class PullScheduler:
 
     async def run_once(self) -> dict[str, RunTotals] | None:
         """One round over all entities; None when another process holds the scheduler lock."""
-        async with self.sessions() as session, SchedulerLock(session) as held:
+        async with self.engine.connect() as connection, SchedulerLock(connection) as held:
             if not held:
                 return None
             async with self.sessions() as s2, s2.begin():

@@ -176,7 +176,7 @@ async def make_stack(db_url: str) -> AsyncIterator[Any]:
         settings = pull_settings(base_url, options, **zoho)
         container = await build_container(settings, database_url=db_url, migrate_now=False)
         settings_holder["container"] = container
-        pull = build_pull(settings, container.sessions, clock=fast)
+        pull = build_pull(settings, container.engine, container.sessions, clock=fast)
         pool = WorkerPool(container.sessions, container.engine, build_handlers(settings.erp), settings.worker)
         stack = PullStack(emulator, container, pull, pool, settings)
         opened.append(stack)
