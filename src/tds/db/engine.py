@@ -41,6 +41,7 @@ def create_engine(url: str, settings: DatabaseSettings | None = None) -> AsyncEn
         max_overflow=settings.max_overflow,
         pool_timeout=settings.pool_timeout_s,
         pool_pre_ping=False,
+        hide_parameters=True,  # statement errors must not carry record data into logs
         connect_args={"server_settings": server_settings},
     )
 

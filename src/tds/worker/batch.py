@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, cast
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.config import WorkerSettings
@@ -275,5 +276,9 @@ def _log(
 
 
 def _describe(exc: BaseException) -> str:
+    """One line for logs and the dead-letter queue: a database error without its SQL and parameters
+    (the full statement and the record's data stay out of logs; the traceback keeps the detail)."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return f"{type(exc).__name__}: {str(exc.orig).strip()}"
     detail = str(exc)
     return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
