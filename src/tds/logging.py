@@ -57,3 +57,4 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    logging.getLogger("pgserver").setLevel(logging.WARNING)  # initdb/pg_ctl chatter of the embedded server

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,9 @@ def start_embedded(data_dir: Path, database: str = "tds") -> tuple[str, Any]:
     The handle must stay referenced while the server is in use; pgserver stops the server when the
     last process using the data directory lets go of it.
     """
-    import pgserver  # imported here: only installs without a database URL need it
+    with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR on servers
+        warnings.simplefilter("ignore")
+        import pgserver  # imported here: only installs without a database URL need it
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(str(data_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
