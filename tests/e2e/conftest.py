@@ -3,47 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from tds.api.app import create_app
-from tds.bootstrap import Container, build_container
+from tds.bootstrap import build_container
 from tds.config import Settings, load_settings
 from tds.emulator.data import generate
 from tds.emulator.options import DatasetSizes
 from tds.entities.handlers import build_handlers
 from tds.worker.pool import WorkerPool
+from tests.running import Running
 
 TOKEN = "e2e-shared-token-0123"
 
 
 @dataclass
-class Stack:
+class Stack(Running):
     """A running TDS Core: HTTP client into the app, the worker pool, and the database."""
 
-    container: Container
-    client: httpx.AsyncClient
-    pool: WorkerPool
+    client: httpx.AsyncClient = field(kw_only=True)
 
     async def post(self, entity: str, body: dict[str, object], **params: str) -> httpx.Response:
         return await self.client.post(
             f"/webhooks/zoho/{entity}", json=body, params={"token": TOKEN, **params}
         )
-
-    async def drain(self) -> int:
-        """Runs the worker until the queue has nothing ready; returns how many jobs it ran."""
-        total = 0
-        while (claimed := await self.pool.run_once()) > 0:
-            total += claimed
-        return total
-
-    async def rows(self, sql: str, **params: object) -> list[dict[str, object]]:
-        async with self.container.engine.connect() as conn:
-            result = await conn.execute(text(sql), params)
-            return [dict(r) for r in result.mappings()]
 
 
 def e2e_settings(**worker: object) -> Settings:
@@ -62,7 +48,7 @@ async def stack(db_url: str) -> AsyncIterator[Stack]:
     pool = WorkerPool(container.sessions, container.engine, build_handlers(settings.erp), settings.worker)
     transport = httpx.ASGITransport(app=create_app(container))
     async with httpx.AsyncClient(transport=transport, base_url="http://tds.test") as client:
-        yield Stack(container, client, pool)
+        yield Stack(container, pool, client=client)
     await container.aclose()
 
 

@@ -158,7 +158,7 @@ async def running_stack(db_url: str, **worker: object) -> AsyncIterator[Stack]:
     try:
         await asyncio.sleep(0.5)  # let the pool LISTEN before the first delivery
         async with httpx.AsyncClient(transport=transport, base_url="http://tds.test") as client:
-            yield Stack(container, client, pool)
+            yield Stack(container, pool, client=client)
     finally:
         stop.set()
         await runner

@@ -11,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from tds.api.app import create_app
 from tds.bootstrap import Container, build_container
@@ -24,6 +23,7 @@ from tds.entities.handlers import build_handlers
 from tds.pull.factory import PullComponents, build_pull
 from tds.worker.pool import WorkerPool
 from tests.integration.emulator.conftest import serve
+from tests.running import Running
 
 SMALL = DatasetSizes(
     items=45,
@@ -86,23 +86,12 @@ class FastEmulatorClock(EmulatorClock):
 
 
 @dataclass
-class PullStack:
-    emulator: Emulator
-    container: Container
-    pull: PullComponents
-    pool: WorkerPool
-    settings: Settings
-    extra: dict[str, Any] = field(default_factory=dict)
+class PullStack(Running):
+    """The emulator, and TDS Core pulling from it."""
 
-    async def drain(self) -> int:
-        total = 0
-        while (claimed := await self.pool.run_once()) > 0:
-            total += claimed
-        return total
-
-    async def rows(self, sql: str, **params: object) -> list[dict[str, Any]]:
-        async with self.container.engine.connect() as conn:
-            return [dict(r) for r in (await conn.execute(text(sql), params)).mappings()]
+    emulator: Emulator = field(kw_only=True)
+    pull: PullComponents = field(kw_only=True)
+    settings: Settings = field(kw_only=True)
 
     async def erp_records(self, entity: str, *, include_deleted: bool = False) -> dict[str, Any]:
         """{zoho_id: raw Zoho record as last applied} for one entity, from the ERP tables."""
@@ -178,7 +167,7 @@ async def make_stack(db_url: str) -> AsyncIterator[Any]:
         settings_holder["container"] = container
         pull = build_pull(settings, container.engine, container.sessions, clock=fast)
         pool = WorkerPool(container.sessions, container.engine, build_handlers(settings.erp), settings.worker)
-        stack = PullStack(emulator, container, pull, pool, settings)
+        stack = PullStack(container, pool, emulator=emulator, pull=pull, settings=settings)
         opened.append(stack)
         await emulator.start()
         return stack
