@@ -61,6 +61,14 @@ class QueueJob(Base):
             "id",
             postgresql_where=text("status IN ('pending', 'processing')"),
         ),
+        # At most one job of a record in processing, whatever the timing of intake commits and claims:
+        # the database refuses the second one (the claim then retries and leaves it pending).
+        Index(
+            "ux_tds_sync_queue_one_processing_per_key",
+            "entity_key",
+            unique=True,
+            postgresql_where=text("status = 'processing'"),
+        ),
         Index("ix_tds_sync_queue_lease", "locked_until", postgresql_where=text("status = 'processing'")),
         Index("ix_tds_sync_queue_inbox", "inbox_event_id"),
         Index("ix_tds_sync_queue_status_updated", "status", "updated_at"),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from sqlalchemy import RowMapping, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.queue.jobs import (
@@ -19,6 +21,8 @@ from tds.queue.jobs import (
     ReplayResult,
     Reschedule,
 )
+
+log = logging.getLogger(__name__)
 
 # Claims up to :batch_size ready jobs in one statement. A job waits while an earlier job of its record
 # is pending or another job of its record is processing: one record never runs twice at once, in order.
@@ -51,6 +55,8 @@ ORDER BY c.id
 # statistics are stale (right after a burst they say "few pending", and a bitmap scan would then visit
 # every ready job and sort them, per claim); and the claim does not wait for the WAL flush, because a
 # claim lost in a server crash only leaves its jobs pending.
+CLAIM_TRIES = 3
+UNIQUE_VIOLATION = "23505"
 CLAIM_SETTINGS_SQL = text(
     "SELECT set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true)"
 )
@@ -239,9 +245,23 @@ class QueueRepository:
         self.session = session
 
     async def claim(self, worker_id: str, batch_size: int, lease_s: float) -> list[ClaimedJob]:
-        """Claims a batch; call it in a transaction of its own (it tunes that transaction's settings)."""
+        """Claims a batch; call it in a transaction of its own (it tunes that transaction's settings).
+
+        Two claims can race for two jobs of one record when intake transactions commit out of id
+        order; the unique index on processing jobs refuses the loser, whose savepoint is rolled back
+        and whose next try sees the winner's job in processing and leaves the record alone.
+        """
         await self.session.execute(CLAIM_SETTINGS_SQL)
         params = {"worker_id": worker_id, "batch_size": batch_size, "lease_s": float(lease_s)}
+        for _ in range(CLAIM_TRIES - 1):
+            try:
+                async with self.session.begin_nested():
+                    rows = await self.session.execute(CLAIM_SQL, params)
+                    return [_claimed(row) for row in rows.mappings()]
+            except IntegrityError as exc:
+                if getattr(exc.orig, "sqlstate", None) != UNIQUE_VIOLATION:
+                    raise
+                log.info("claim collided with another worker's claim of the same record; claiming again")
         rows = await self.session.execute(CLAIM_SQL, params)
         return [_claimed(row) for row in rows.mappings()]
 

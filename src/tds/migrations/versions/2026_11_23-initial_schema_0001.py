@@ -274,6 +274,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_tds_sync_queue_inbox", "tds_sync_queue", ["inbox_event_id"], unique=False)
     op.create_index(
+        "ux_tds_sync_queue_one_processing_per_key",
+        "tds_sync_queue",
+        ["entity_key"],
+        unique=True,
+        postgresql_where=sa.text("status = 'processing'"),
+    )
+    op.create_index(
         "ix_tds_sync_queue_lease",
         "tds_sync_queue",
         ["locked_until"],
@@ -846,6 +853,7 @@ def downgrade() -> None:
         postgresql_where=sa.text("status = 'processing'"),
     )
     op.drop_index("ix_tds_sync_queue_inbox", table_name="tds_sync_queue")
+    op.drop_index("ux_tds_sync_queue_one_processing_per_key", table_name="tds_sync_queue")
     op.drop_index(
         "ix_tds_sync_queue_active_key",
         table_name="tds_sync_queue",
