@@ -24,6 +24,7 @@ test: $(STAMP)  ## run the whole test suite (lint, types, import contracts, test
 	$(MAKE) --no-print-directory check
 
 lint: $(STAMP)  ## ruff format check + ruff lint
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 
 typecheck: $(STAMP)  ## mypy --strict on src/
