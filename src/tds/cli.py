@@ -1,4 +1,4 @@
-"""The `tds` command line: serve, api, worker, migrate, and the feature commands."""
+"""The `tds` command line: serve, api, worker, migrate, and the feature commands (sync, replay, emulator)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def migrate(
 
 @app.command()
 def api() -> None:
-    """Run the HTTP API only (webhooks, admin, health, metrics, dashboard)."""
+    """Run the HTTP API only (webhooks, admin API, health and readiness)."""
     from tds.runtime import run_process
 
     raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=True, worker=False)))
@@ -51,7 +51,7 @@ def api() -> None:
 
 @app.command()
 def worker() -> None:
-    """Run the worker pool only."""
+    """Run the worker pool (and the incremental pull scheduler, when Zoho is configured)."""
     from tds.runtime import run_process
 
     raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=False, worker=True)))
@@ -59,7 +59,7 @@ def worker() -> None:
 
 @app.command()
 def serve() -> None:
-    """Run API, worker pool and monitor loop in one process (embedded PostgreSQL when no URL is set)."""
+    """Run API, worker pool and pull scheduler in one process (embedded PostgreSQL if no URL is set)."""
     from tds.runtime import run_process
 
     raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=True, worker=True)))
