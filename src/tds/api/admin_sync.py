@@ -58,6 +58,20 @@ async def start_sync(
     return {"status": "started", "mode": mode, "runs": run_ids}
 
 
+@router.get("/budget")
+async def budget(container: Container = Depends(get_container)) -> dict[str, Any]:
+    """Today's Zoho API budget (used and left, counted by every process) and this process's client stats."""
+    pull = pull_components(container)
+    usage = await pull.client.budget_usage()
+    return {
+        "day": usage.day.isoformat(),
+        "used": usage.used,
+        "limit": usage.limit,
+        "left": usage.left,
+        "client": pull.client.stats.snapshot(),
+    }
+
+
 @router.get("/runs")
 async def list_runs(
     limit: int = Query(20, ge=1, le=500), session: AsyncSession = Depends(get_session)

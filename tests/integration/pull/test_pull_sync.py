@@ -35,6 +35,30 @@ async def test_full_sync_of_every_entity_makes_erp_equal_to_zoho(make_stack) -> 
     items = next(r for r in runs if r["entity"] == "item")
     assert items["records"] == SMALL.items
     assert items["pages"] == -(-SMALL.items // 10)
+    await assert_stock_and_prices_match(stack)
+
+
+async def assert_stock_and_prices_match(stack: PullStack) -> None:
+    """Stock per warehouse and price-list rates in the ERP are Zoho's, row for row."""
+    zoho_stock = {
+        (item_id, w["warehouse_id"]): float(w["warehouse_stock_on_hand"])
+        for item_id, item in stack.zoho_records("item").items()
+        for w in item["warehouses"]
+    }
+    rows = await stack.rows("SELECT item_zoho_id, warehouse_zoho_id, stock_on_hand FROM erp.stock_levels")
+    assert {
+        (r["item_zoho_id"], r["warehouse_zoho_id"]): float(r["stock_on_hand"]) for r in rows
+    } == zoho_stock
+    zoho_prices = {
+        (book_id, str(p["item_id"])): float(p["pricebook_rate"])
+        for book_id, book in stack.zoho_records("pricebook").items()
+        for p in book["pricebook_items"]
+    }
+    rows = await stack.rows(
+        "SELECT price_list_zoho_id, item_zoho_id, price_list_rate FROM erp.price_list_items"
+    )
+    erp_prices = {(r["price_list_zoho_id"], r["item_zoho_id"]): float(r["price_list_rate"]) for r in rows}
+    assert erp_prices == zoho_prices
 
 
 async def test_incremental_sync_after_mutations_makes_erp_equal_again(make_stack) -> None:

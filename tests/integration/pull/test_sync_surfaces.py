@@ -40,6 +40,10 @@ async def test_admin_api_starts_watches_and_lists_runs(make_stack) -> None:
         assert run["records"] == SMALL.items
         listed = (await client.get("/admin/sync/runs", headers=ADMIN)).json()["runs"]
         assert [r["id"] for r in listed] == [run_id]
+        budget = (await client.get("/admin/sync/budget", headers=ADMIN)).json()
+        calls = sum(v for k, v in stack.emulator.gateway.calls.items())
+        assert budget["used"] == calls  # every API call counted, none missed
+        assert budget["left"] == budget["limit"] - calls
 
 
 async def test_admin_api_refuses_bad_input_with_4xx(make_stack) -> None:
