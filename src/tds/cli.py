@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
@@ -44,25 +43,25 @@ def migrate(
 @app.command()
 def api() -> None:
     """Run the HTTP API only (webhooks, admin API, health and readiness)."""
-    from tds.runtime import run_process
+    from tds.runtime import run_process, run_service
 
-    raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=True, worker=False)))
+    raise typer.Exit(run_service(run_process(load_cli_settings(), api=True, worker=False)))
 
 
 @app.command()
 def worker() -> None:
     """Run the worker pool (and the incremental pull scheduler, when Zoho is configured)."""
-    from tds.runtime import run_process
+    from tds.runtime import run_process, run_service
 
-    raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=False, worker=True)))
+    raise typer.Exit(run_service(run_process(load_cli_settings(), api=False, worker=True)))
 
 
 @app.command()
 def serve() -> None:
     """Run API, worker pool and pull scheduler in one process (embedded PostgreSQL if no URL is set)."""
-    from tds.runtime import run_process
+    from tds.runtime import run_process, run_service
 
-    raise typer.Exit(asyncio.run(run_process(load_cli_settings(), api=True, worker=True)))
+    raise typer.Exit(run_service(run_process(load_cli_settings(), api=True, worker=True)))
 
 
 def _register_feature_commands() -> None:

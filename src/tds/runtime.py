@@ -19,6 +19,16 @@ from tds.config import Settings
 log = logging.getLogger(__name__)
 
 
+def run_service(main: Coroutine[Any, Any, int]) -> int:
+    """Runs a long-lived process's main coroutine on uvloop (as uvicorn itself would), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:  # uvloop is optional (no Windows build); the stdlib loop works, slower
+        return asyncio.run(main)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
+
+
 async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     """Runs until SIGTERM/SIGINT; returns 0, or 1 when a part (API, worker, scheduler) failed."""
     container = await build_container(settings)
