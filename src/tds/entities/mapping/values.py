@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from tds.errors import PermanentHandlerError
+from tds.inbox.timeparse import parse_zoho_time
 
 # The scale of the ERP's MONEY columns (Numeric(20, 6)), rounded as PostgreSQL rounds numeric (half
 # away from zero): mapped and stored values stay identical, so diffs never see rounding as a change.
@@ -117,20 +118,15 @@ def day(value: object, field: str) -> date | None:
 def timestamp(value: object, field: str) -> datetime | None:
     """A Zoho timestamp (`2026-01-06T08:00:00+0300`, offset without colon) as an aware UTC datetime.
 
-    A timestamp without an offset is read as UTC (Zoho always sends one; the emulator might not).
+    Read by the one Zoho timestamp parser (`parse_zoho_time`); unlike intake, a mapping refuses a value
+    it cannot read. A timestamp without an offset is read as UTC.
     """
     if _is_empty(value):
         return None
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is None:
-                return parsed.replace(tzinfo=UTC)
-            return parsed.astimezone(UTC)
-    raise _bad(field, value, "a timestamp")
+    parsed = parse_zoho_time(value)
+    if parsed is None:
+        raise _bad(field, value, "a timestamp")
+    return parsed.astimezone(UTC)
 
 
 def json_list(value: object, field: str) -> list[Any]:
