@@ -34,6 +34,12 @@ class TestValues:
         assert parsed == expected
         assert parsed is None or parsed.tzinfo is UTC
 
+    @pytest.mark.parametrize("raw", ["yesterday", "2026-13-45T00:00:00+0300", 1736150400, True])
+    def test_unreadable_timestamp_is_refused_naming_the_field(self, raw):
+        """A mapping refuses a timestamp it cannot read (intake only loses ordering for it)."""
+        with pytest.raises(PermanentHandlerError, match="last_modified_time"):
+            v.timestamp(raw, "last_modified_time")
+
     def test_dates(self):
         assert v.day("2026-01-05", "date") == date(2026, 1, 5)
         assert v.day("2026-01-05T10:00:00+0300", "date") == date(2026, 1, 5)
