@@ -72,3 +72,28 @@ async def test_downgrade_then_upgrade_round_trips(db_url: str, engine: AsyncEngi
     assert count == 0
     await asyncio.to_thread(migrate.upgrade, db_url)
     await asyncio.to_thread(migrate.check, db_url)
+
+
+async def test_migrate_command_builds_and_checks_an_empty_database(db_server, template_db) -> None:
+    """`tds migrate` brings an empty database to head; `tds migrate --check` then agrees; exit codes 0."""
+    import os
+    import subprocess
+    import sys
+
+    name = await db_server.create()
+    url = db_server.url_for(name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
+    env["TDS_DB__URL"] = url
+    expected = {"migrate": f"revision {migrate.head_revision()}", "--check": "models and migrations agree"}
+    for args in (["migrate"], ["migrate", "--check"]):
+        result = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "tds", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert expected[args[-1]] in result.stdout
+    await db_server.drop(name)
