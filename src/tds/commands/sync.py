@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from tds.config import Settings
 from tds.entities.catalog import ENTITY_NAMES, lookup
+
+if TYPE_CHECKING:  # the pull stack is imported only when a sync runs
+    from tds.pull.service import Mode, RunTotals
 
 
 def sync(
@@ -23,7 +26,8 @@ def sync(
 
     settings = load_cli_settings()
     names = list(ENTITY_NAMES) if entity == "all" else [_canonical(entity)]
-    failed = asyncio.run(_run(settings, names, "incremental" if incremental else "full"))
+    mode: Mode = "incremental" if incremental else "full"
+    failed = asyncio.run(_run(settings, names, mode))
     raise typer.Exit(code=1 if failed else 0)
 
 
@@ -34,7 +38,7 @@ def _canonical(name: str) -> str:
     return spec.name
 
 
-async def _run(settings: Settings, names: list[str], mode: str) -> int:
+async def _run(settings: Settings, names: list[str], mode: Mode) -> int:
     from tds.bootstrap import build_container
     from tds.pull.factory import build_pull, zoho_configured
 
@@ -59,10 +63,10 @@ async def _run(settings: Settings, names: list[str], mode: str) -> int:
             for name in names:
                 task = progress.add_task(f"{name} ({mode})", total=None, info="starting")
 
-                def show(run_id: int, totals: object, task: TaskID = task) -> None:
+                def show(run_id: int, totals: RunTotals, task: TaskID = task) -> None:
                     progress.update(task, info=_info(run_id, totals))
 
-                totals = await pull.service.run(name, mode, on_progress=show)  # type: ignore[arg-type]
+                totals = await pull.service.run(name, mode, on_progress=show)
                 progress.update(task, total=1, completed=1, info=f"{totals.status}: {_info(0, totals)}")
                 failed += totals.status != "succeeded"
     finally:
@@ -71,10 +75,9 @@ async def _run(settings: Settings, names: list[str], mode: str) -> int:
     return failed
 
 
-def _info(run_id: int, totals: object) -> str:
-    t = totals.__dict__
+def _info(run_id: int, totals: RunTotals) -> str:
     prefix = f"run {run_id}: " if run_id else ""
     return (
-        f"{prefix}{t['pages']} pages, {t['records']} records, {t['enqueued']} enqueued, "
-        f"{t['skipped']} unchanged, {t['failed']} failed"
+        f"{prefix}{totals.pages} pages, {totals.records} records, {totals.enqueued} enqueued, "
+        f"{totals.skipped} unchanged, {totals.failed} failed"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -60,15 +60,22 @@ class Cursor:
     run_id: int | None
 
 
-@dataclass(frozen=True)
+@dataclass
 class RunProgress:
-    """Counters one page adds to its run."""
+    """A run's counters: what one page adds to its run, or (summed with `add`) the run so far."""
 
     pages: int = 0
     records: int = 0
     enqueued: int = 0
     skipped: int = 0
     failed: int = 0
+
+    def add(self, other: RunProgress) -> None:
+        self.pages += other.pages
+        self.records += other.records
+        self.enqueued += other.enqueued
+        self.skipped += other.skipped
+        self.failed += other.failed
 
 
 class SyncRunRepository:
@@ -82,7 +89,7 @@ class SyncRunRepository:
 
     async def add_progress(self, run_id: int, progress: RunProgress) -> bool:
         """Adds counters; returns whether a cancel was requested."""
-        params = {"id": run_id, **progress.__dict__}
+        params = {"id": run_id, **asdict(progress)}
         cancel = await self.session.scalar(ADD_PROGRESS, params)
         return bool(cancel)
 

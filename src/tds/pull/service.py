@@ -67,22 +67,10 @@ class ZohoReader(Protocol):
 
 
 @dataclass
-class RunTotals:
-    """A run's counters so far, as the progress callback and the CLI see them."""
+class RunTotals(RunProgress):
+    """A run's counters so far and its status, as the progress callback and the CLI see them."""
 
-    pages: int = 0
-    records: int = 0
-    enqueued: int = 0
-    skipped: int = 0
-    failed: int = 0
     status: str = "running"
-
-    def add(self, progress: RunProgress) -> None:
-        self.pages += progress.pages
-        self.records += progress.records
-        self.enqueued += progress.enqueued
-        self.skipped += progress.skipped
-        self.failed += progress.failed
 
 
 @dataclass(frozen=True)
