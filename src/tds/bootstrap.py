@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -13,6 +13,9 @@ from tds.config import Settings
 from tds.db import migrate
 from tds.db.embedded import start_embedded
 from tds.db.engine import create_engine, create_sessionmaker
+
+if TYPE_CHECKING:
+    from tds.pull.factory import PullComponents
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,16 @@ class Container:
     sessions: async_sessionmaker[AsyncSession]
     embedded_server: Any = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def pull(self) -> PullComponents:
+        """The process's Zoho client, pull service and scheduler, built on first use (one of each)."""
+        components: PullComponents | None = self.extras.get("pull")
+        if components is None:
+            from tds.pull.factory import build_pull  # only processes that pull import the pull stack
+
+            components = build_pull(self.settings, self.engine, self.sessions)
+            self.extras["pull"] = components
+        return components
 
     async def aclose(self) -> None:
         for extra in self.extras.values():

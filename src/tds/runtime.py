@@ -87,15 +87,13 @@ async def _serve_api(container: Container, stop: asyncio.Event) -> None:
 
 async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None:
     """Incremental pull every `pull.interval_s` to heal missed webhooks (only with Zoho configured)."""
-    from tds.pull.factory import build_pull, zoho_configured
+    from tds.pull.factory import zoho_configured
 
     settings = container.settings
     if not (settings.pull.scheduler_enabled and zoho_configured(settings)):
         log.info("incremental pull scheduler off (Zoho not configured or disabled)")
         return
-    pull = container.extras.get("pull") or build_pull(settings, container.engine, container.sessions)
-    container.extras["pull"] = pull
-    await pull.scheduler.run(stop)
+    await container.pull().scheduler.run(stop)
 
 
 async def _run_worker(container: Container, stop: asyncio.Event) -> None:

@@ -14,7 +14,7 @@ from tds.api.deps import get_container, get_session, require_admin
 from tds.bootstrap import Container
 from tds.entities.catalog import ENTITY_NAMES, lookup
 from tds.errors import NotFound, TdsError, UnknownEntity
-from tds.pull.factory import PullComponents, build_pull, zoho_configured
+from tds.pull.factory import PullComponents, zoho_configured
 from tds.pull.repository import SyncRunRepository
 
 log = logging.getLogger(__name__)
@@ -28,14 +28,10 @@ class ZohoNotConfigured(TdsError):
 
 
 def pull_components(container: Container) -> PullComponents:
-    """The process's pull components, built on first use."""
-    pull: PullComponents | None = container.extras.get("pull")
-    if pull is None:
-        if not zoho_configured(container.settings):
-            raise ZohoNotConfigured()
-        pull = build_pull(container.settings, container.engine, container.sessions)
-        container.extras["pull"] = pull
-    return pull
+    """The process's pull components; 503 when Zoho is not configured."""
+    if not zoho_configured(container.settings):
+        raise ZohoNotConfigured()
+    return container.pull()
 
 
 @router.post("/{entity}", status_code=202)
