@@ -42,7 +42,8 @@ class Container:
         return components
 
     async def aclose(self) -> None:
-        for extra in self.extras.values():
+        """Closes what was built on demand, newest first (work using the pull client before it)."""
+        for extra in reversed(list(self.extras.values())):
             closer = getattr(extra, "aclose", None)
             if closer is not None:
                 await closer()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -27,6 +28,23 @@ class ZohoNotConfigured(TdsError):
     status_code = 503
 
 
+class BackgroundRuns:
+    """Sync runs started over the API; cancelled (and so marked cancelled) when the process stops."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def start(self, run: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(run)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def aclose(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
 def pull_components(container: Container) -> PullComponents:
     """The process's pull components; 503 when Zoho is not configured."""
     if not zoho_configured(container.settings):
@@ -43,13 +61,11 @@ async def start_sync(
     """Starts one sync run (or one per entity for `all`) in the background; answers with the run ids."""
     names = list(ENTITY_NAMES) if entity == "all" else [_canonical(entity)]
     pull = pull_components(container)
-    tasks: set[asyncio.Task[Any]] = container.extras.setdefault("sync_tasks", set())
+    running: BackgroundRuns = container.extras.setdefault("sync_runs", BackgroundRuns())
     run_ids = []
     for name in names:
         run_id = await pull.service.start_run(name, mode)
-        task = asyncio.create_task(pull.service.run(name, mode, run_id=run_id))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+        running.start(pull.service.run(name, mode, run_id=run_id))
         run_ids.append(run_id)
     return {"status": "started", "mode": mode, "runs": run_ids}
 

@@ -10,6 +10,7 @@ import sys
 import httpx
 
 from tds.api.app import create_app
+from tds.emulator.options import EmulatorOptions
 from tests.integration.pull.conftest import SMALL, PullStack
 
 ADMIN = {"X-API-Key": "pull-admin-key-0123"}
@@ -105,3 +106,17 @@ async def test_sync_command_explains_missing_configuration(db_url: str) -> None:
     )
     assert result.returncode == 1
     assert "TDS_ZOHO__CLIENT_ID" in result.stderr
+
+
+async def test_runs_started_over_the_api_are_cancelled_when_the_process_stops(make_stack) -> None:
+    """Closing the container cancels a background run, which ends marked cancelled, not left running."""
+    stack = await make_stack(EmulatorOptions(sizes=SMALL, per_minute_limit=0, latency_s=0.05))
+    async with client_for(stack) as client:
+        started = await client.post("/admin/sync/items", params={"mode": "full"}, headers=ADMIN)
+        (run_id,) = started.json()["runs"]
+        while not await stack.rows("SELECT 1 FROM tds_sync_runs WHERE id = :id AND pages > 0", id=run_id):
+            await asyncio.sleep(0.01)
+        await stack.container.aclose()
+    run = await stack.rows("SELECT status, finished_at FROM tds_sync_runs WHERE id = :id", id=run_id)
+    assert run[0]["status"] == "cancelled"
+    assert run[0]["finished_at"] is not None
