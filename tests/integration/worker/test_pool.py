@@ -75,18 +75,21 @@ async def test_heartbeat_row_tracks_the_worker_and_ends_stopped(
 async def test_lease_heartbeat_keeps_a_slow_batch_from_being_recovered(
     sessions: Sessions, make_pool: PoolFactory
 ) -> None:
-    """A batch running longer than its lease keeps extending it, so recovery leaves it alone."""
+    """A batch running 2.5 times its lease keeps extending it, so recovery leaves it alone.
+
+    The lease is 20 heartbeats long, so a loaded machine delaying a few heartbeats cannot expire it.
+    """
     [job_id] = await enqueue(sessions, [("item", "1")])
-    handler = RecordingHandler(delay_s=1.0)
-    pool = make_pool({"item": handler}, lease_s=0.3, heartbeat_interval_s=0.05)
+    handler = RecordingHandler(delay_s=2.5)
+    pool = make_pool({"item": handler}, lease_s=1.0, heartbeat_interval_s=0.05)
     sweeper = make_pool({}, "sweeper")
     batch = asyncio.create_task(pool.run_once())
     recovered = []
-    for _ in range(8):
-        await asyncio.sleep(0.1)
+    for _ in range(10):
+        await asyncio.sleep(0.2)
         recovered.append((await sweeper.recover_expired()).requeued)
     await batch
-    assert recovered == [0] * 8
+    assert recovered == [0] * 10
     row = (await jobs_by_id(sessions, [job_id]))[job_id]
     assert (row["status"], row["attempts"]) == ("succeeded", 1)
 
