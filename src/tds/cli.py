@@ -6,21 +6,13 @@ from typing import Annotated
 
 import typer
 
-from tds.config import Settings, load_settings
-from tds.logging import configure_logging
+from tds.commands.common import load_cli_settings
 
 app = typer.Typer(
     help="TDS Core: keeps an ERP PostgreSQL database in step with Zoho Books.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-
-
-def load_cli_settings() -> Settings:
-    """Settings from the environment, with logging configured; every command starts here."""
-    settings = load_settings()
-    configure_logging(settings.log_level, settings.log_json)
-    return settings
 
 
 @app.command()

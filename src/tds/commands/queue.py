@@ -8,6 +8,7 @@ from typing import Annotated, cast
 
 import typer
 
+from tds.commands.common import load_cli_settings
 from tds.config import Settings
 from tds.errors import NotFound
 from tds.queue.jobs import REPLAYABLE_STATUSES, ReplayableStatus, ReplayFilter, ReplayResult
@@ -38,8 +39,6 @@ def replay(
     ] = None,
 ) -> None:
     """Re-enqueue inbox events: one (--event), a dead letter's (--dlq), or all matching the filters."""
-    from tds.cli import load_cli_settings
-
     where = ReplayFilter(entity, _utc(since), _utc(until), cast(ReplayableStatus | None, status))
     if sum((event is not None, dlq is not None, not where.is_empty)) != 1:
         raise typer.BadParameter(

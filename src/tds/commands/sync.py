@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from tds.commands.common import load_cli_settings
 from tds.config import Settings
 from tds.entities.catalog import ENTITY_NAMES, lookup
 
@@ -22,8 +23,6 @@ def sync(
     ] = False,
 ) -> None:
     """Pull records from Zoho Books into the queue (the workers apply them)."""
-    from tds.cli import load_cli_settings
-
     settings = load_cli_settings()
     names = list(ENTITY_NAMES) if entity == "all" else [_canonical(entity)]
     mode: Mode = "incremental" if incremental else "full"

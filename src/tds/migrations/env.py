@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tds.db.engine import async_url
-from tds.db.metadata import TARGET_METADATA, include_object
+from tds.migrations.metadata import TARGET_METADATA, include_object
 
 config = context.config
 

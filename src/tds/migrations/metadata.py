@@ -1,4 +1,7 @@
-"""All metadata Alembic manages: the tds_* models and the default ERP schema."""
+"""All metadata Alembic manages: every feature's tds_* models and the default ERP schema.
+
+The models are collected here, at the top, so that `db/` (engine, Base) imports no feature.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,14 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
-from tds.db.models import Base
+import tds.alerts.models
+import tds.db.configuration
+import tds.entities.models
+import tds.inbox.models
+import tds.pull.models
+import tds.queue.models
+import tds.worker.models  # noqa: F401  (each import registers its tables on Base.metadata)
+from tds.db.base import Base
 from tds.entities.tables import ERP_METADATA
 
 TARGET_METADATA: list[MetaData] = [Base.metadata, ERP_METADATA]
