@@ -15,6 +15,7 @@ from tds.db.embedded import start_embedded
 from tds.db.engine import create_engine, create_sessionmaker
 
 if TYPE_CHECKING:
+    from tds.alerts.factory import MonitorComponents
     from tds.pull.factory import PullComponents
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,16 @@ class Container:
 
             components = build_pull(self.settings, self.engine, self.sessions)
             self.extras["pull"] = components
+        return components
+
+    def monitor(self) -> MonitorComponents:
+        """The process's monitor loop and notification dispatcher, built on first use."""
+        components: MonitorComponents | None = self.extras.get("monitor")
+        if components is None:
+            from tds.alerts.factory import build_monitor
+
+            components = build_monitor(self.settings, self.engine, self.sessions)
+            self.extras["monitor"] = components
         return components
 
     async def aclose(self) -> None:

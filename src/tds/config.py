@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tds.config_operations import AlertSettings, HealerSettings, MetricsSettings, MonitorSettings
+
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "xxx"})
 
 
@@ -130,6 +132,10 @@ class Settings(BaseSettings):
     zoho: ZohoSettings = Field(default_factory=ZohoSettings)
     pull: PullSettings = Field(default_factory=PullSettings)
     erp: ErpMappingSettings = Field(default_factory=ErpMappingSettings)
+    monitor: MonitorSettings = Field(default_factory=MonitorSettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
+    healer: HealerSettings = Field(default_factory=HealerSettings)
 
     @model_validator(mode="after")
     def _reject_placeholders(self) -> Settings:

@@ -43,6 +43,7 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
         parts.append(_serve_api(container, stop))
     if worker:
         parts += [_run_worker(container, stop), _run_pull_scheduler(container, stop)]
+        parts.append(_run_monitor(container, stop))
     try:
         results = await asyncio.gather(*(_guard(part, stop) for part in parts))
     finally:
@@ -94,6 +95,14 @@ async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None
         log.info("incremental pull scheduler off (Zoho not configured or disabled)")
         return
     await container.pull().scheduler.run(stop)
+
+
+async def _run_monitor(container: Container, stop: asyncio.Event) -> None:
+    """Alert rules, notifications, metrics snapshots and the healer (one active process, by lock)."""
+    if not container.settings.monitor.enabled:
+        log.info("monitor loop off (TDS_MONITOR__ENABLED=false)")
+        return
+    await container.monitor().monitor.run(stop)
 
 
 async def _run_worker(container: Container, stop: asyncio.Event) -> None:

@@ -14,7 +14,7 @@ from tds.pull.scheduler import PullScheduler
 from tds.pull.service import PageHook, PullOptions, PullService
 from tds.zoho.client import ZohoClient
 from tds.zoho.clock import Clock
-from tds.zoho.repository import PostgresBudgetStore
+from tds.zoho.repository import PostgresBudgetStore, PostgresTokenObserver
 
 
 @dataclass
@@ -42,7 +42,11 @@ def build_pull(
 ) -> PullComponents:
     """The Zoho client (daily budget kept in PostgreSQL), the pull service and its scheduler."""
     client = ZohoClient(
-        settings.zoho, transport=transport, clock=clock, budget_store=PostgresBudgetStore(sessions)
+        settings.zoho,
+        transport=transport,
+        clock=clock,
+        budget_store=PostgresBudgetStore(sessions),
+        token_observer=PostgresTokenObserver(sessions),
     )
     hooks: list[PageHook] = []
     images = None

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from tds.db.locks import AdvisoryLock
+
 # Starts a run; the row is the run's live progress record.
 INSERT_RUN = text(
     "INSERT INTO tds_sync_runs (entity, mode, status, details) VALUES (:entity, :mode, 'running', "
@@ -126,28 +128,10 @@ class CursorRepository:
 
 # One scheduler at a time across every process and machine: a session-level advisory lock.
 SCHEDULER_LOCK_KEY = 0x7D5_5C4D
-TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
-UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 
 
-class SchedulerLock:
-    """`async with SchedulerLock(connection) as held:`; held is False when another process has it.
-
-    A session-level advisory lock belongs to one server connection, so the lock needs a connection
-    of its own, checked out for as long as the lock is held (a pooled session would hand the
-    connection back after each commit, and the next user of it would "hold" the lock too).
-    """
+class SchedulerLock(AdvisoryLock):
+    """`async with SchedulerLock(connection) as held:`; held is False when another process has it."""
 
     def __init__(self, connection: AsyncConnection) -> None:
-        self.connection = connection
-        self.held = False
-
-    async def __aenter__(self) -> bool:
-        self.held = bool(await self.connection.scalar(TRY_LOCK, {"key": SCHEDULER_LOCK_KEY}))
-        await self.connection.commit()
-        return self.held
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        if self.held:
-            await self.connection.scalar(UNLOCK, {"key": SCHEDULER_LOCK_KEY})
-            await self.connection.commit()
+        super().__init__(connection, SCHEDULER_LOCK_KEY)

@@ -70,6 +70,8 @@ class QueueJob(Base):
             postgresql_where=text("status = 'processing'"),
         ),
         Index("ix_tds_sync_queue_lease", "locked_until", postgresql_where=text("status = 'processing'")),
+        # The oldest waiting job in one index probe (the backlog-age rule and /metrics).
+        Index("ix_tds_sync_queue_pending_created", "created_at", postgresql_where=text("status = 'pending'")),
         Index("ix_tds_sync_queue_inbox", "inbox_event_id"),
         Index("ix_tds_sync_queue_status_updated", "status", "updated_at"),
     )

@@ -26,6 +26,7 @@ class WorkerHeartbeat(Base):
     in_flight: Mapped[int] = mapped_column(Integer, server_default="0")
     processed: Mapped[int] = mapped_column(BigInteger, server_default="0")
     failed: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    breakers: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
 
 
 class SyncLog(Base):

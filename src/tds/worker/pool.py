@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tds.config import WorkerSettings
 from tds.db.engine import plain_dsn, transaction
 from tds.entities.handler import EntityHandler
+from tds.healer.repository import HealerRepository
 from tds.queue.jobs import ClaimedJob, Recovery
 from tds.queue.repository import QueueRepository
 from tds.worker.batch import BatchRunner
@@ -99,6 +100,7 @@ class WorkerPool:
         """Returns jobs with expired leases to the queue (dead-letters those on their last attempt)."""
         async with transaction(self.sessions) as session:
             recovery = await QueueRepository(session).recover_expired()
+            await HealerRepository(session).record_recovery(recovery)
         if recovery.requeued or recovery.dead_lettered:
             log.warning(
                 "recovered %d jobs with expired leases (%d dead-lettered)",
@@ -205,6 +207,9 @@ class WorkerPool:
             in_flight=self.in_flight,
             processed=self.processed,
             failed=self.failed,
+            breakers={
+                entity: state.value for entity, state in self.breakers.states().items() if state != "closed"
+            },
         )
         try:
             async with transaction(self.sessions) as session:

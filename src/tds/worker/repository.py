@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import text
@@ -34,6 +35,7 @@ class WorkerBeat:
     in_flight: int
     processed: int
     failed: int
+    breakers: dict[str, str] = field(default_factory=dict)  # entity -> state, only those not closed
 
 
 @dataclass(frozen=True)
@@ -64,11 +66,12 @@ FROM unnest(CAST(:job_ids AS bigint[]), CAST(:inbox_ids AS bigint[]), CAST(:enti
 
 # Creates or refreshes a worker's heartbeat row; a (re)starting worker also resets started_at.
 UPSERT_HEARTBEAT_SQL = text("""
-INSERT INTO tds_worker_heartbeats (worker_id, hostname, pid, state, in_flight, processed, failed)
-VALUES (:worker_id, :hostname, :pid, :state, :in_flight, :processed, :failed)
+INSERT INTO tds_worker_heartbeats (worker_id, hostname, pid, state, in_flight, processed, failed, breakers)
+VALUES (:worker_id, :hostname, :pid, :state, :in_flight, :processed, :failed, CAST(:breakers AS jsonb))
 ON CONFLICT (worker_id) DO UPDATE
 SET hostname = EXCLUDED.hostname, pid = EXCLUDED.pid, state = EXCLUDED.state,
     in_flight = EXCLUDED.in_flight, processed = EXCLUDED.processed, failed = EXCLUDED.failed,
+    breakers = EXCLUDED.breakers,
     last_seen_at = now(),
     started_at = CASE WHEN :starting THEN now() ELSE tds_worker_heartbeats.started_at END
 """)
@@ -102,7 +105,7 @@ class WorkerRepository:
         await self.session.execute(INSERT_LOGS_SQL, params)
 
     async def beat(self, beat: WorkerBeat, *, starting: bool = False) -> None:
-        params = {**asdict(beat), "starting": starting}
+        params = {**asdict(beat), "breakers": json.dumps(beat.breakers), "starting": starting}
         await self.session.execute(UPSERT_HEARTBEAT_SQL, params)
 
     async def list_workers(self) -> list[WorkerRow]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from tds.config import ZohoSettings
-from tds.errors import ZohoAuthError, ZohoRateLimited, ZohoServerError
+from tds.errors import ZohoAuthError, ZohoError, ZohoRateLimited, ZohoServerError
 from tds.zoho.clock import Clock
 from tds.zoho.datacentres import token_url
 from tds.zoho.responses import ZohoStats
@@ -33,6 +33,14 @@ _HINTS = {
     "invalid_client": "the client id is unknown in this data centre (check data_centre / accounts_url)",
     "invalid_client_secret": "the client secret is wrong",
 }
+
+
+class TokenObserver(Protocol):
+    """Told of every refresh's outcome (the token-refresh alert and health read what it records)."""
+
+    async def refreshed(self) -> None: ...
+
+    async def refresh_failed(self, error: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,7 @@ class ZohoAuth:
         *,
         stats: ZohoStats | None = None,
         refresh_margin_s: float = 300.0,
+        observer: TokenObserver | None = None,
     ) -> None:
         self._settings = settings
         self._http = http
@@ -64,6 +73,7 @@ class ZohoAuth:
         self._margin_s = refresh_margin_s
         self._lock = asyncio.Lock()
         self._token: AccessToken | None = None
+        self._observer = observer
 
     async def token(self) -> AccessToken:
         """The cached token, or a fresh one when it is missing or due for refresh."""
@@ -88,6 +98,26 @@ class ZohoAuth:
         return self._clock.monotonic() < token.refresh_at
 
     async def _refresh(self) -> AccessToken:
+        try:
+            token = await self._request_token()
+        except ZohoError as exc:
+            await self._observe(exc.message)
+            raise
+        await self._observe(None)
+        return token
+
+    async def _observe(self, error: str | None) -> None:
+        if self._observer is None:
+            return
+        try:
+            if error is None:
+                await self._observer.refreshed()
+            else:
+                await self._observer.refresh_failed(error)
+        except Exception as exc:  # recording the outcome must never break the refresh itself
+            log.warning("could not record the token refresh outcome: %s: %s", type(exc).__name__, exc)
+
+    async def _request_token(self) -> AccessToken:
         form = self._grant_form()
         try:
             response = await self._http.post(token_url(self._settings), data=form)

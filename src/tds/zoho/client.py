@@ -24,7 +24,7 @@ from tds.config import ZohoSettings
 from tds.entities import catalog
 from tds.entities.catalog import EntitySpec
 from tds.errors import ZohoError, ZohoNotFound
-from tds.zoho.auth import ZohoAuth
+from tds.zoho.auth import TokenObserver, ZohoAuth
 from tds.zoho.clock import Clock, SystemClock
 from tds.zoho.ratelimit import BudgetStore, BudgetUsage, DailyBudget, InMemoryBudgetStore, RateLimiter
 from tds.zoho.requester import Reply, Requester
@@ -57,6 +57,7 @@ class ZohoClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Clock | None = None,
         budget_store: BudgetStore | None = None,
+        token_observer: TokenObserver | None = None,
         rng: random.Random | None = None,
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
     ) -> None:
@@ -64,7 +65,7 @@ class ZohoClient:
         self.clock = clock or SystemClock()
         self.stats = ZohoStats()
         self._http = httpx.AsyncClient(transport=transport, timeout=httpx.Timeout(settings.timeout_s))
-        self.auth = ZohoAuth(settings, self._http, self.clock, stats=self.stats)
+        self.auth = ZohoAuth(settings, self._http, self.clock, stats=self.stats, observer=token_observer)
         self.limiter = RateLimiter(settings.requests_per_minute, self.clock)
         self.budget = DailyBudget(
             budget_store or InMemoryBudgetStore(), settings.daily_request_budget, self.clock

@@ -1,4 +1,4 @@
-"""The daily Zoho call budget in PostgreSQL: tds_configuration key `zoho.daily_budget` = {date, used}."""
+"""Zoho state shared by processes in tds_configuration: the daily call budget and token refreshes."""
 
 from __future__ import annotations
 
@@ -79,3 +79,68 @@ class PostgresBudgetStore:
     async def used(self, day: date) -> int:
         async with transaction(self._sessions) as session:
             return await BudgetRepository(session).used(day)
+
+
+TOKEN_KEY = "zoho.token_refresh"
+TOKEN_DESCRIPTION = "Outcome of the Zoho access-token refreshes, recorded by every process"
+
+# Counts one more failed refresh in a row, keeping the last success time.
+TOKEN_FAILED_SQL = text(
+    """
+    INSERT INTO tds_configuration AS c (key, value, description, updated_at)
+    VALUES (:key, jsonb_build_object('consecutive_failures', 1, 'last_error', CAST(:error AS text),
+                                     'last_failure_at', now()), :description, now())
+    ON CONFLICT (key) DO UPDATE
+    SET value = c.value || jsonb_build_object(
+            'consecutive_failures', COALESCE(CAST(c.value ->> 'consecutive_failures' AS integer), 0) + 1,
+            'last_error', CAST(:error AS text), 'last_failure_at', now()),
+        updated_at = now()
+    """
+)
+
+# A refresh worked: the run of failures ends (the last error stays for the record).
+TOKEN_REFRESHED_SQL = text(
+    """
+    INSERT INTO tds_configuration AS c (key, value, description, updated_at)
+    VALUES (:key, jsonb_build_object('consecutive_failures', 0, 'last_success_at', now()),
+            :description, now())
+    ON CONFLICT (key) DO UPDATE
+    SET value = c.value || jsonb_build_object('consecutive_failures', 0, 'last_success_at', now()),
+        updated_at = now()
+    """
+)
+
+TOKEN_READ_SQL = text("SELECT value FROM tds_configuration WHERE key = :key")
+
+
+class TokenHealthRepository:
+    """The token-refresh record inside the caller's transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def failed(self, error: str) -> None:
+        params = {"key": TOKEN_KEY, "error": error[:500], "description": TOKEN_DESCRIPTION}
+        await self.session.execute(TOKEN_FAILED_SQL, params)
+
+    async def refreshed(self) -> None:
+        await self.session.execute(TOKEN_REFRESHED_SQL, {"key": TOKEN_KEY, "description": TOKEN_DESCRIPTION})
+
+    async def read(self) -> dict[str, object]:
+        value = (await self.session.execute(TOKEN_READ_SQL, {"key": TOKEN_KEY})).scalar_one_or_none()
+        return dict(value) if isinstance(value, dict) else {}
+
+
+class PostgresTokenObserver:
+    """A TokenObserver that records refresh outcomes in PostgreSQL, each in its own short transaction."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def refreshed(self) -> None:
+        async with transaction(self._sessions) as session:
+            await TokenHealthRepository(session).refreshed()
+
+    async def refresh_failed(self, error: str) -> None:
+        async with transaction(self._sessions) as session:
+            await TokenHealthRepository(session).failed(error)

@@ -24,6 +24,22 @@ TS = sa.DateTime(timezone=True)
 
 def upgrade() -> None:
     _alerts_up()
+    op.create_index(
+        "ix_tds_sync_queue_pending_created",
+        "tds_sync_queue",
+        ["created_at"],
+        unique=False,
+        postgresql_where=sa.text("status = 'pending'"),
+    )
+    op.add_column(
+        "tds_worker_heartbeats",
+        sa.Column(
+            "breakers",
+            postgresql.JSONB(astext_type=sa.Text()),
+            server_default=sa.text("'{}'::jsonb"),
+            nullable=False,
+        ),
+    )
     op.create_index("ix_tds_metrics_sampled_at", "tds_metrics", ["sampled_at"], unique=False)
     op.create_table(
         "tds_healer_actions",
@@ -86,6 +102,12 @@ def downgrade() -> None:
     op.drop_index("ix_tds_healer_actions_action_at", table_name="tds_healer_actions")
     op.drop_table("tds_healer_actions")
     op.drop_index("ix_tds_metrics_sampled_at", table_name="tds_metrics")
+    op.drop_column("tds_worker_heartbeats", "breakers")
+    op.drop_index(
+        "ix_tds_sync_queue_pending_created",
+        table_name="tds_sync_queue",
+        postgresql_where=sa.text("status = 'pending'"),
+    )
     op.drop_index("ix_tds_alerts_fired_at", table_name="tds_alerts")
     op.drop_index(
         "ux_tds_alerts_active", table_name="tds_alerts", postgresql_where=sa.text("status <> 'resolved'")

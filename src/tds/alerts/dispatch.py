@@ -1,0 +1,122 @@
+"""Routes notices to channels by severity and role, and delivers each in its own task with retries.
+
+A delivery never blocks the monitor loop or another channel: `submit` only starts tasks; a failing
+channel is retried on `retry_delays_s` and then given up, logged each time, never raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from tds.alerts.notifiers.base import Notice, Notifier
+from tds.alerts.snapshot import SEVERITY_RANK
+
+log = logging.getLogger(__name__)
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """A named channel with its routing: lowest severity, role, and whether it hears of resolutions."""
+
+    name: str
+    notifier: Notifier
+    min_severity: str = "warning"
+    role: str = "primary"
+    send_resolved: bool = True
+
+    def takes(self, notice: Notice) -> bool:
+        if notice.kind == "test":
+            return True
+        if self.role == "escalation" and not notice.escalated:
+            return False
+        if notice.kind == "resolved" and not self.send_resolved:
+            return False
+        return SEVERITY_RANK.get(notice.severity, 0) >= SEVERITY_RANK[self.min_severity]
+
+
+@dataclass
+class DeliveryStats:
+    """This process's delivery counts per channel (logged; shown by `tds alerts test`)."""
+
+    sent: dict[str, int] = field(default_factory=dict)
+    failed_attempts: dict[str, int] = field(default_factory=dict)
+    given_up: dict[str, int] = field(default_factory=dict)
+
+    def count(self, table: dict[str, int], name: str) -> None:
+        table[name] = table.get(name, 0) + 1
+
+
+class Dispatcher:
+    """Delivers notices to the routes that take them, each delivery retried with backoff."""
+
+    def __init__(
+        self, routes: Sequence[Route], retry_delays_s: Sequence[float], sleep: Sleep = asyncio.sleep
+    ) -> None:
+        self.routes = list(routes)
+        self.retry_delays_s = list(retry_delays_s)
+        self.sleep = sleep
+        self.stats = DeliveryStats()
+        self._tasks: set[asyncio.Task[bool]] = set()
+
+    def routes_for(self, notice: Notice) -> list[Route]:
+        return [route for route in self.routes if route.takes(notice)]
+
+    def submit(self, notices: Sequence[Notice]) -> int:
+        """Starts one delivery task per (notice, route) and returns how many; never waits for them."""
+        started = 0
+        for notice in notices:
+            for route in self.routes_for(notice):
+                task = asyncio.create_task(self.deliver(route, notice))
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+                started += 1
+        return started
+
+    async def deliver(self, route: Route, notice: Notice) -> bool:
+        """Sends with retries; True when delivered, False once every attempt failed."""
+        for attempt, delay_s in enumerate([*self.retry_delays_s, None], start=1):
+            try:
+                await route.notifier.send(notice)
+            except Exception as exc:  # a channel's failure is logged and retried, never raised
+                self.stats.count(self.stats.failed_attempts, route.name)
+                if delay_s is None:
+                    log.error(
+                        "alert channel %s gave up on %s after %d attempts: %s",
+                        route.name,
+                        notice.title,
+                        attempt,
+                        exc,
+                    )
+                    self.stats.count(self.stats.given_up, route.name)
+                    return False
+                log.warning(
+                    "alert channel %s failed (attempt %d), retrying in %.0f s: %s",
+                    route.name,
+                    attempt,
+                    delay_s,
+                    exc,
+                )
+                await self.sleep(delay_s)
+                continue
+            self.stats.count(self.stats.sent, route.name)
+            log.info("alert channel %s sent %s", route.name, notice.title)
+            return True
+        return False
+
+    async def send_test(self, notice: Notice) -> dict[str, bool]:
+        """Sends `notice` to every channel at once (ignoring routing); delivered or not, by channel."""
+        results = await asyncio.gather(*(self.deliver(route, notice) for route in self.routes))
+        return {route.name: ok for route, ok in zip(self.routes, results, strict=True)}
+
+    async def drain(self, timeout_s: float | None = None) -> None:
+        """Waits for deliveries in flight (shutdown, tests); cancels what still retries after the timeout."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout_s)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)

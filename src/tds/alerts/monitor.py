@@ -1,0 +1,181 @@
+"""The monitor loop: every `monitor.interval_s` one process (the advisory-lock holder) judges the rules,
+opens, refreshes and resolves alerts, hands due notices to the dispatcher, samples metrics, prunes
+old samples and runs the dead-letter retry policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from tds.alerts.dispatch import Dispatcher
+from tds.alerts.notifiers.base import Notice, NoticeKind
+from tds.alerts.repository import AlertRepository, MetricSampleRepository
+from tds.alerts.rules import RULE_NAMES, evaluate
+from tds.alerts.samples import metric_samples
+from tds.alerts.snapshot import SEVERITY_RANK, Finding, OperationsSnapshot
+from tds.config import Settings
+from tds.db.engine import transaction
+from tds.db.locks import AdvisoryLock
+from tds.healer.service import HealerService
+from tds.insights.alerts import AlertView
+from tds.insights.operations import OperationsInsights
+
+log = logging.getLogger(__name__)
+MONITOR_LOCK_KEY = 0x7D5_A1E7
+
+
+@dataclass(frozen=True)
+class MonitorRound:
+    """What one round saw and did."""
+
+    snapshot: OperationsSnapshot
+    findings: list[Finding]
+    opened: list[AlertView] = field(default_factory=list)
+    resolved: list[AlertView] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    dead_letters_retried: int = 0
+    samples_pruned: int = 0
+
+
+class Monitor:
+    """A loop service: `run_once()` is one round (tests call it); `run()` repeats it while leader."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        dispatcher: Dispatcher,
+    ) -> None:
+        self.engine = engine
+        self.sessions = sessions
+        self.settings = settings
+        self.dispatcher = dispatcher
+        self._connection: AsyncConnection | None = None
+        self._lock: AdvisoryLock | None = None
+
+    async def run_once(self) -> MonitorRound | None:
+        """One round; None when another process is the monitor."""
+        if self._lock is not None:
+            return await self._round()
+        async with self.engine.connect() as connection, AdvisoryLock(connection, MONITOR_LOCK_KEY) as held:
+            return await self._round() if held else None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Rounds every interval while this process holds the lock; tries to take it over otherwise."""
+        interval_s = self.settings.monitor.interval_s
+        try:
+            while not stop.is_set():
+                await self._lead_and_round()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=interval_s)
+        finally:
+            await self._step_down()
+            await self.dispatcher.drain(timeout_s=5.0)
+
+    async def _lead_and_round(self) -> None:
+        try:
+            if await self._lead():
+                done = await self._round()
+                if done.findings or done.resolved:
+                    log.info(
+                        "monitor: %d findings, %d opened, %d resolved, %d notices",
+                        *(len(done.findings), len(done.opened), len(done.resolved), len(done.notices)),
+                    )
+        except Exception:  # the loop's boundary: log, give up the lead, and try again next interval
+            log.exception("monitor round failed")
+            await self._step_down()
+
+    async def _lead(self) -> bool:
+        """Keeps (or takes) the monitor lock on a dedicated connection; a lost connection loses the lead."""
+        if self._lock is not None and await self._lock.still_held():
+            return True
+        await self._step_down()
+        connection = await self.engine.connect()
+        lock = AdvisoryLock(connection, MONITOR_LOCK_KEY)
+        if await lock.acquire():
+            self._connection, self._lock = connection, lock
+            log.info("this process is now the monitor")
+            return True
+        await connection.close()
+        return False
+
+    async def _step_down(self) -> None:
+        connection, lock = self._connection, self._lock
+        self._connection = self._lock = None
+        if connection is None or lock is None:
+            return
+        with contextlib.suppress(Exception):  # a broken connection released the lock with itself
+            await lock.release()
+        with contextlib.suppress(Exception):
+            await connection.close()
+
+    async def _round(self) -> MonitorRound:
+        async with transaction(self.sessions) as session:
+            snapshot = await OperationsInsights(session, self.settings).snapshot()
+        findings = evaluate(snapshot, self.settings.monitor)
+        async with transaction(self.sessions) as session:
+            opened, resolved, due = await self._apply(AlertRepository(session), findings)
+            samples = MetricSampleRepository(session)
+            await samples.add(metric_samples(snapshot))
+            pruned = await samples.prune(self.settings.metrics.retention_days * 86_400)
+        retried = await self._heal()
+        notices = [self.notice(alert, kind) for alert, kind in due]
+        notices += [self.notice(alert, "resolved") for alert in resolved if alert.notifications > 0]
+        self.dispatcher.submit(notices)
+        return MonitorRound(snapshot, findings, opened, resolved, notices, retried, pruned)
+
+    async def _apply(
+        self, repo: AlertRepository, findings: list[Finding]
+    ) -> tuple[list[AlertView], list[AlertView], list[tuple[AlertView, str]]]:
+        written = await repo.upsert_findings(findings)
+        opened = [alert for alert, before in written if before is None]
+        raised = [
+            alert.id
+            for alert, before in written
+            if before is not None and SEVERITY_RANK[alert.severity] > SEVERITY_RANK.get(before, 0)
+        ]
+        resolved = await repo.resolve_cleared(RULE_NAMES, findings)
+        alerts = self.settings.alerts
+        due = await repo.claim_due(
+            raised=raised, escalate_s=alerts.escalate_after_s, repeat_s=alerts.repeat_interval_s
+        )
+        return opened, resolved, due
+
+    async def _heal(self) -> int:
+        healer = self.settings.healer
+        if not healer.dlq_retry_enabled:
+            return 0
+        async with transaction(self.sessions) as session:
+            service = HealerService(session, healer, self.settings.worker.max_attempts)
+            return await service.retry_transient_dead_letters()
+
+    def notice(self, alert: AlertView, kind: str) -> Notice:
+        """The message for an alert: escalated alerts go out one severity up, to escalation channels too."""
+        escalated = kind == "escalation" or alert.escalated_at is not None
+        severity = "critical" if escalated else alert.severity
+        link = self.settings.alerts.dashboard_url
+        return Notice(
+            kind=_kind(kind),
+            rule=alert.rule,
+            severity=severity,
+            message=alert.message,
+            subject=alert.subject,
+            alert_id=alert.id,
+            fired_at=alert.fired_at,
+            escalated=escalated,
+            details=dict(alert.details),
+            link=link,
+        )
+
+
+def _kind(kind: str) -> NoticeKind:
+    for known in ("firing", "repeat", "escalation", "resolved"):
+        if kind == known:
+            return known
+    return "firing"
