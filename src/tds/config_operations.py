@@ -145,7 +145,6 @@ class HealerSettings(BaseModel):
         default_factory=lambda: [
             "OperationalError",
             "InterfaceError",
-            "DBAPIError",
             "TimeoutError",
             "ConnectionError",
             "CircuitOpen",

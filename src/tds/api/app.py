@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from tds import __version__
-from tds.api import admin_alerts, admin_queue, admin_sync, health, webhooks
+from tds.api import admin_alerts, admin_queue, admin_sync, health, metrics, operations, webhooks
 from tds.bootstrap import Container
 from tds.errors import TdsError
 
@@ -24,6 +24,9 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(admin_sync.router)
     app.include_router(admin_queue.router)
     app.include_router(admin_alerts.router)
+    app.include_router(operations.router)
+    app.include_router(metrics.router)
+    metrics.install_intake_metrics(app)
     _install_error_handlers(app)
     return app
 

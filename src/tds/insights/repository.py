@@ -79,6 +79,31 @@ SELECT entity, COALESCE(sum(records), 0), COALESCE(sum(pages), 0), count(*) FILT
 FROM tds_sync_runs GROUP BY entity
 """)
 
+# Log rows per entity and outcome created in [:since, :until) (the /metrics counters advance by this).
+LOG_COUNTS_SQL = text("""
+SELECT entity, outcome, count(*) FROM tds_sync_logs
+WHERE created_at >= :since AND created_at < :until GROUP BY entity, outcome
+""")
+
+# Inbox events per source and entity received in [:since, :until).
+INBOX_COUNTS_SQL = text("""
+SELECT source, COALESCE(entity, ''), count(*) FROM tds_inbox_events
+WHERE received_at >= :since AND received_at < :until GROUP BY source, entity
+""")
+
+# Worker rows by state, with each worker's own job counters (for per-worker counters).
+WORKER_COUNTERS_SQL = text("""
+SELECT worker_id, state, processed, failed, breakers,
+       last_seen_at >= now() - make_interval(secs => :live_s) AS live
+FROM tds_worker_heartbeats WHERE last_seen_at >= now() - make_interval(secs => :horizon_s)
+""")
+
+# When the last incremental pull succeeded, and when the monitor last wrote a snapshot.
+LAST_ROUNDS_SQL = text("""
+SELECT (SELECT max(finished_at) FROM tds_sync_runs WHERE mode = 'incremental' AND status = 'succeeded'),
+       (SELECT max(sampled_at) FROM tds_metrics)
+""")
+
 NOW_SQL = text("SELECT now()")
 
 
@@ -135,6 +160,22 @@ class OperationsRepository:
         count = int(rows[0][2]) if rows else 0
         total = float(rows[0][3]) if rows else 0.0
         return LatencyBuckets([(float(le), int(n)) for le, n, _, _ in rows], count, total)
+
+    async def log_counts(self, since: datetime, until: datetime) -> list[tuple[str, str, int]]:
+        rows = await self.session.execute(LOG_COUNTS_SQL, {"since": since, "until": until})
+        return [(str(e), str(o), int(n)) for e, o, n in rows]
+
+    async def inbox_counts(self, since: datetime, until: datetime) -> list[tuple[str, str, int]]:
+        rows = await self.session.execute(INBOX_COUNTS_SQL, {"since": since, "until": until})
+        return [(str(s), str(e), int(n)) for s, e, n in rows]
+
+    async def worker_counters(self, live_s: float, horizon_s: float) -> list[dict[str, Any]]:
+        rows = await self.session.execute(WORKER_COUNTERS_SQL, {"live_s": live_s, "horizon_s": horizon_s})
+        return [dict(row) for row in rows.mappings()]
+
+    async def last_rounds(self) -> tuple[datetime | None, datetime | None]:
+        pulled, sampled = (await self.session.execute(LAST_ROUNDS_SQL)).one()
+        return pulled, sampled
 
     async def pull_totals(self) -> list[tuple[str, int, int, int]]:
         rows = await self.session.execute(PULL_TOTALS_SQL)
