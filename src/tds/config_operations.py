@@ -132,6 +132,7 @@ class MetricsSettings(BaseModel):
     bearer_token: SecretStr | None = None  # Prometheus `authorization: credentials`; else the admin key
     retention_days: float = Field(default=14.0, gt=0)
     latency_window_s: float = Field(default=300.0, gt=0)  # processing-latency histogram window
+    counter_settle_s: float = Field(default=60.0, ge=0)  # count rows this old: longer than any transaction
 
 
 class HealerSettings(BaseModel):

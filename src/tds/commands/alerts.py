@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from tds.commands.common import load_cli_settings
+from tds.config import Settings
 from tds.errors import TdsError
 from tds.insights.alerts import ACTIVE_STATUSES, ALERT_STATUSES, AlertView
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 app = typer.Typer(help="List, acknowledge and resolve alerts; send a test message.", no_args_is_help=True)
 MAX_ID = 2**63 - 1
 T = TypeVar("T")
+TEST_RETRY_DELAYS_S = [1.0]  # one quick retry: an operator is waiting at the terminal
 IdArgument = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="the alert id")]
 ByOption = Annotated[str | None, typer.Option("--by", help="who acts (default: the OS user)")]
 
@@ -79,3 +81,33 @@ async def _in_transaction(call: Callable[[AlertService], Awaitable[T]]) -> T:
             return await call(AlertService(session))
     finally:
         await container.aclose()
+
+
+@app.command("test")
+def test_channels() -> None:
+    """Send a test message to every configured channel (whatever its routing) and report each."""
+    settings = load_cli_settings()
+    if not settings.alerts.channels:
+        typer.echo("no alert channels configured (TDS_ALERTS__CHANNELS)", err=True)
+        raise typer.Exit(code=1)
+    results = asyncio.run(_send_test(settings))
+    for name, ok in results.items():
+        typer.echo(f"{name}: {'sent' if ok else 'FAILED (see the log)'}")
+    if not all(results.values()):
+        raise typer.Exit(code=1)
+
+
+async def _send_test(settings: Settings) -> dict[str, bool]:
+    from tds.alerts.notifiers.base import Notice
+    from tds.alerts.notifiers.factory import build_dispatcher, http_client
+
+    notice = Notice(
+        kind="test",
+        rule="test",
+        severity="warning",
+        message="A test message from TDS Core: this channel works.",
+        link=settings.alerts.dashboard_url,
+    )
+    quick = settings.alerts.model_copy(update={"retry_delays_s": TEST_RETRY_DELAYS_S})
+    async with http_client(settings.alerts) as http:
+        return await build_dispatcher(quick, http).send_test(notice)

@@ -1,8 +1,8 @@
 """Cluster-wide metrics read from PostgreSQL at scrape time, so every process's work is counted once.
 
 Counters come from rows the processes write anyway (the processing log, the inbox): each scrape adds
-the rows created since the previous one, up to `SETTLE_S` ago, so that a transaction still open when
-a scrape runs is counted by a later scrape (no row is missed, none is counted twice).
+the rows created since the previous one, up to `metrics.counter_settle_s` ago, so that a transaction
+still open when a scrape runs is counted by a later scrape (no row is missed, none is counted twice).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from tds.insights.alerts import AlertCounts, AlertInsights
 from tds.insights.repository import LatencyBuckets, OperationsRepository
 from tds.zoho.repository import BudgetRepository
 
-SETTLE_S = 60.0  # longer than any transaction that writes a log or inbox row
 DEPTH_CAP = 1_000_000
 DEPTH_STATUSES = ("pending", "processing", "dead")
 LATENCY_BOUNDS_S = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
@@ -77,7 +76,7 @@ class ClusterMetricsReader:
     async def read(self, session: AsyncSession) -> ClusterMetrics:
         repo = OperationsRepository(session)
         now = await repo.now()
-        await self._advance(repo, now - timedelta(seconds=SETTLE_S))
+        await self._advance(repo, now - timedelta(seconds=self.settings.metrics.counter_settle_s))
         _, dead_open = await repo.dead_letters(self.settings.monitor.dead_letter_window_s)
         workers = await self._workers(repo)
         return ClusterMetrics(
