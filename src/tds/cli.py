@@ -1,4 +1,4 @@
-"""The `tds` command line: serve, api, worker, migrate, and the feature commands (sync, replay, emulator)."""
+"""The `tds` command line: serve, api, worker, migrate, and the feature commands (sync, replay, alerts, …)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def api() -> None:
 
 @app.command()
 def worker() -> None:
-    """Run the worker pool (and the incremental pull scheduler, when Zoho is configured)."""
+    """Run the worker pool, the monitor loop, and the incremental pull scheduler (when Zoho is configured)."""
     from tds.runtime import run_process, run_service
 
     raise typer.Exit(run_service(run_process(load_cli_settings(), api=False, worker=True)))
@@ -50,7 +50,7 @@ def worker() -> None:
 
 @app.command()
 def serve() -> None:
-    """Run API, worker pool and pull scheduler in one process (embedded PostgreSQL if no URL is set)."""
+    """Run API, worker pool, monitor and pull scheduler in one process (embedded PostgreSQL if no URL)."""
     from tds.runtime import run_process, run_service
 
     raise typer.Exit(run_service(run_process(load_cli_settings(), api=True, worker=True)))

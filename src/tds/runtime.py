@@ -30,7 +30,7 @@ def run_service(main: Coroutine[Any, Any, int]) -> int:
 
 
 async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
-    """Runs until SIGTERM/SIGINT; returns 0, or 1 when a part (API, worker, scheduler) failed."""
+    """Runs until SIGTERM/SIGINT; returns 0, or 1 when a part (API, worker, scheduler, monitor) failed."""
     container = await build_container(settings)
     if container.embedded_server is not None:
         print(f"embedded PostgreSQL data directory: {settings.db.data_dir}", file=sys.stderr)
