@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +90,16 @@ def ops_settings(oncall: str, escalation: str, **overrides: Any) -> Settings:
         alerts={"channels": channels, "retry_delays_s": [0.0], **overrides.pop("alerts", {})},
         **overrides,
     )
+
+
+@pytest.fixture
+def keep_logging() -> Iterator[None]:
+    """A command configures process-wide logging; give the test run its own set-up back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

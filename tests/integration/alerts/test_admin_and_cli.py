@@ -3,43 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
-from tds.api.app import create_app
-from tds.bootstrap import build_container
 from tds.cli import app
-from tds.config import load_settings
+from tests.integration.alerts.conftest import OpsStack
 from tests.integration.alerts.factories import make_alert
 
 Sessions = async_sessionmaker[AsyncSession]
-ADMIN_KEY = "alerts-admin-key-2026"
 
 
 @pytest.fixture
-async def admin(db_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = load_settings(environment="test", api={"admin_api_keys": [ADMIN_KEY]})
-    container = await build_container(settings, database_url=db_url, migrate_now=False)
-    transport = httpx.ASGITransport(app=create_app(container))
-    headers = {"X-API-Key": ADMIN_KEY}
-    async with httpx.AsyncClient(transport=transport, base_url="http://tds.test", headers=headers) as client:
-        yield client
-    await container.aclose()
-
-
-@pytest.fixture
-def keep_logging() -> Iterator[None]:
-    """The command configures process-wide logging; give the test run its own set-up back."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+async def admin(make_ops) -> httpx.AsyncClient:
+    """An HTTP client into the app that sends the admin key on every request."""
+    ops: OpsStack = await make_ops()
+    return ops.client
 
 
 async def test_admin_alert_endpoints_need_the_key(admin: httpx.AsyncClient) -> None:

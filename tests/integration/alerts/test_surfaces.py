@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-from collections.abc import Iterator
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -125,15 +123,6 @@ async def test_health_complete_reports_each_part(make_ops) -> None:
         "breakers": "ok",
         "alerts": "ok",
     }
-
-
-@pytest.fixture
-def keep_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.mark.usefixtures("keep_logging")
