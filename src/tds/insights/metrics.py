@@ -19,7 +19,6 @@ from tds.insights.repository import LatencyBuckets, OperationsRepository
 from tds.zoho.repository import BudgetRepository
 
 DEPTH_CAP = 1_000_000
-DEPTH_STATUSES = ("pending", "processing", "dead")
 LATENCY_BOUNDS_S = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -80,7 +79,7 @@ class ClusterMetricsReader:
         _, dead_open = await repo.dead_letters(self.settings.monitor.dead_letter_window_s)
         workers = await self._workers(repo)
         return ClusterMetrics(
-            queue_depth=await repo.queue_depth(DEPTH_STATUSES, DEPTH_CAP),
+            queue_depth=await repo.queue_depth(DEPTH_CAP),
             oldest_pending_age_s=await repo.oldest_ready_age_s(),
             dead_letters_open=dead_open,
             jobs=dict(self._jobs.totals),

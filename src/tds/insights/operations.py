@@ -58,7 +58,7 @@ class OperationsInsights:
         return expected
 
     async def _queue(self) -> dict[str, Any]:
-        return {"queue_by_status": await self.repo.queue_depth(["pending", "processing"], DEPTH_CAP)}
+        return {"queue_by_status": await self.repo.queue_depth(DEPTH_CAP)}
 
     async def _oldest(self) -> dict[str, Any]:
         return {"oldest_pending_age_s": await self.repo.oldest_ready_age_s()}

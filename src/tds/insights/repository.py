@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# Jobs per status, each count stopping at :cap (an index probe per status, never a table scan).
+# Jobs pending, processing and dead, each count stopping at :cap. The statuses are written out so
+# that each count reads its own partial index (pending: the claim's, processing: the lease's).
 QUEUE_DEPTH_SQL = text("""
-SELECT s.status, (SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue AS q WHERE q.status = s.status
-                                        LIMIT :cap) AS c)
-FROM unnest(CAST(:statuses AS text[])) AS s(status)
+SELECT (SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue WHERE status = 'pending' LIMIT :cap) AS p),
+       (SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue WHERE status = 'processing' LIMIT :cap) AS r),
+       (SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue WHERE status = 'dead' LIMIT :cap) AS d)
 """)
+DEPTH_STATUSES = ("pending", "processing", "dead")
 
 # The age of the oldest job ready to run (the partial index on pending jobs' created_at).
 OLDEST_READY_SQL = text("""
@@ -126,9 +128,10 @@ class OperationsRepository:
         moment: datetime = (await self.session.execute(NOW_SQL)).scalar_one()
         return moment
 
-    async def queue_depth(self, statuses: Sequence[str], cap: int) -> dict[str, int]:
-        rows = await self.session.execute(QUEUE_DEPTH_SQL, {"statuses": list(statuses), "cap": cap})
-        return {str(status): int(count) for status, count in rows}
+    async def queue_depth(self, cap: int) -> dict[str, int]:
+        """Jobs pending, processing and dead (each counted up to `cap`)."""
+        counts = (await self.session.execute(QUEUE_DEPTH_SQL, {"cap": cap})).one()
+        return {status: int(n) for status, n in zip(DEPTH_STATUSES, counts, strict=True)}
 
     async def oldest_ready_age_s(self) -> float | None:
         age = (await self.session.execute(OLDEST_READY_SQL)).scalar_one_or_none()
