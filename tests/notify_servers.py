@@ -129,8 +129,8 @@ async def smtp_server(
         if isinstance(data, LoginPassword):
             login = (data.login.decode(), data.password.decode())
             mailbox.logins.append(login)
-            return AuthResult(success=login == (username, password))
-        return AuthResult(success=False)
+            return AuthResult(success=login == (username, password), handled=False)
+        return AuthResult(success=False, handled=False)
 
     def factory() -> SMTP:
         with warnings.catch_warnings():  # aiosmtpd warns of AUTH without STARTTLS; implicit TLS is encrypted

@@ -89,7 +89,7 @@ class ClusterCollector(Collector):
     def _queue(self) -> Iterator[Metric]:
         m = self.m
         depth = GaugeMetricFamily(
-            "tds_queue_jobs", "Jobs in the queue by status (counted up to 1e6)", labels=["status"]
+            "tds_queue_jobs", "Jobs in the queue by status (each counted up to 100,000)", labels=["status"]
         )
         for status, count in sorted(m.queue_depth.items()):
             depth.add_metric([status], count)

@@ -18,7 +18,7 @@ from tds.insights.alerts import AlertCounts, AlertInsights
 from tds.insights.repository import LatencyBuckets, OperationsRepository
 from tds.zoho.repository import BudgetRepository
 
-DEPTH_CAP = 1_000_000
+DEPTH_CAP = 100_000  # like the monitor: a scrape must stay cheap whatever the backlog
 LATENCY_BOUNDS_S = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0, 3600.0)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
