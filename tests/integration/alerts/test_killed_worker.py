@@ -36,15 +36,16 @@ def start_worker(db_url: str) -> subprocess.Popen[bytes]:
         "TDS_DB__MIGRATE_ON_START": "false",
         "TDS_WORKER__LEASE_S": "1",
         "TDS_WORKER__HEARTBEAT_INTERVAL_S": "0.2",
-        "TDS_MONITOR__ENABLED": "false",
+        "TDS_MONITOR__INTERVAL_S": "0.3",
         "TDS_LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen([sys.executable, "-m", "tds", "worker"], env=env)
 
 
 async def test_killed_worker_and_recurring_stuck_work(make_ops, db_url: str) -> None:
-    """SIGKILL during a job: heartbeat alert (critical, notified); the expired lease is recovered by a
-    live worker and logged; a second stuck job within the window raises stuck_work; all jobs apply."""
+    """`tds worker` runs jobs and the monitor; SIGKILL during a job frees the monitor lock, the heartbeat
+    alert opens (critical, notified); the expired lease is recovered by a live worker and logged; a
+    second stuck job within the window raises stuck_work; all jobs apply."""
     ops: OpsStack = await make_ops(
         worker={"max_attempts": 4},
         monitor={
@@ -61,6 +62,9 @@ async def test_killed_worker_and_recurring_stuck_work(make_ops, db_url: str) -> 
     worker = start_worker(db_url)
     try:
         await wait_for(ops, "SELECT count(*) = 1 AS ok FROM tds_sync_queue WHERE status = 'processing'")
+        # the process runs the monitor loop too: it took the lock and wrote a metrics snapshot
+        await wait_for(ops, "SELECT count(*) > 0 AS ok FROM tds_metrics WHERE name = 'queue_processing'")
+        assert await ops.monitor.run_once() is None
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
     finally:
