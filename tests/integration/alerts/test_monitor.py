@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+from datetime import timedelta
 
 from tds.alerts.monitor import MONITOR_LOCK_KEY
+from tds.alerts.repository import MetricSampleRepository
 from tds.db.locks import AdvisoryLock
 from tests.e2e.test_failure_and_replay import break_products, fix_products
 from tests.integration.alerts.conftest import OpsStack
@@ -173,3 +175,7 @@ async def test_metrics_snapshots_are_written_and_old_ones_pruned(make_ops) -> No
     values = {r["name"]: r["value"] for r in rows}
     assert values["queue_pending"] == 2
     assert "dead_letters_open" in values
+    async with ops.container.sessions() as session:
+        since = done.snapshot.taken_at - timedelta(minutes=1)
+        series = await MetricSampleRepository(session).series("queue_pending", since)
+    assert [(value, labels) for _, value, labels in series] == [(2.0, {})]

@@ -1,5 +1,6 @@
-"""alert lifecycle (subject, status, acknowledgement, notification and escalation times), metric
-pruning index, and the healer's action log
+"""operations: the alert lifecycle (subject, status, acknowledgement, notification and escalation
+times, one active alert per rule and subject), an index for metric pruning, the healer's action log,
+the breakers each worker reports in its heartbeat, and an index for the oldest pending job
 
 Revision ID: 0002
 Revises: 0001
