@@ -50,7 +50,8 @@ async def test_replay_group_queues_only_that_error(admin: httpx.AsyncClient, ses
     other = [await make_dead_letter(sessions, str(n)) for n in (1, 2, 3)][-1]
     await execute(
         sessions,
-        "UPDATE tds_dead_letter_queue SET error = 'KeyError: name' || E'\\n' || 'detail ' || id WHERE id <> :o",
+        "UPDATE tds_dead_letter_queue SET error = 'KeyError: name' || E'\\n' || 'detail ' || id "
+        "WHERE id <> :o",
         o=other,
     )
     answer = await admin.post(
