@@ -34,6 +34,19 @@ class ApiSettings(BaseModel):
     admin_api_key_header: str = "X-API-Key"
 
 
+class DashboardSettings(BaseModel):
+    """The web dashboard at /dashboard: its login session cookie.
+
+    With no `session_secret` the cookie is signed with a key derived from the admin API keys, so every
+    API process of one installation accepts the same sessions and changing the keys ends them all.
+    """
+
+    session_secret: SecretStr | None = None
+    session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    secure_cookie: bool = False
+    refresh_interval_s: float = Field(default=5.0, ge=1.0)
+
+
 class WebhookSettings(BaseModel):
     """How incoming Zoho webhooks are verified and bounded."""
 
@@ -130,6 +143,7 @@ class Settings(BaseSettings):
     zoho: ZohoSettings = Field(default_factory=ZohoSettings)
     pull: PullSettings = Field(default_factory=PullSettings)
     erp: ErpMappingSettings = Field(default_factory=ErpMappingSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
 
     @model_validator(mode="after")
     def _reject_placeholders(self) -> Settings:

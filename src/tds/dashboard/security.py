@@ -1,0 +1,98 @@
+"""Dashboard login: admin API key into a signed session cookie, a CSRF token per session, the guards."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+
+from fastapi import Depends, Request
+
+from tds.api.deps import get_container
+from tds.bootstrap import Container
+from tds.config import Settings
+from tds.errors import TdsError
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SESSION_COOKIE = "tds_dashboard"
+_DERIVATION_LABEL = b"tds-core dashboard session v1"
+
+
+class NotLoggedIn(TdsError):
+    """Log in to the dashboard first."""
+
+    status_code = 401
+
+
+class CsrfRejected(TdsError):
+    """The form's security token is missing or wrong; reload the page and try again."""
+
+    status_code = 403
+
+
+def session_secret(settings: Settings) -> str:
+    """The configured cookie key, else one derived from the admin keys (random when there are none)."""
+    configured = settings.dashboard.session_secret
+    if configured is not None:
+        return configured.get_secret_value()
+    keys = sorted(k.get_secret_value() for k in settings.api.admin_api_keys)
+    if not keys:
+        return secrets.token_urlsafe(32)
+    return hmac.new(_DERIVATION_LABEL, "\n".join(keys).encode(), hashlib.sha256).hexdigest()
+
+
+def key_fingerprint(key: str) -> str:
+    """What the session keeps of the key it was opened with (never the key itself)."""
+    return hashlib.sha256(key.encode()).hexdigest()[:24]
+
+
+def matching_key(settings: Settings, given: str) -> str | None:
+    """The configured admin key equal to `given` (constant-time over every key), else None."""
+    found = None
+    for secret in settings.api.admin_api_keys:
+        key = secret.get_secret_value()
+        if given and hmac.compare_digest(given.encode(), key.encode()):
+            found = key
+    return found
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token, made on first use."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def open_session(request: Request, key: str) -> None:
+    """Starts a logged-in session: a fresh CSRF token, so one seen before login is worth nothing."""
+    request.session.clear()
+    request.session.update({"key": key_fingerprint(key), "at": int(time.time())})
+    csrf_token(request)
+
+
+def logged_in(request: Request, settings: Settings) -> bool:
+    """The session was opened with a key that is still configured."""
+    held = request.session.get("key")
+    keys = [key_fingerprint(k.get_secret_value()) for k in settings.api.admin_api_keys]
+    return isinstance(held, str) and any(hmac.compare_digest(held, k) for k in keys)
+
+
+def require_login(request: Request, container: Container = Depends(get_container)) -> None:
+    if not logged_in(request, container.settings):
+        raise NotLoggedIn()
+
+
+async def require_csrf(request: Request) -> None:
+    """POSTs must carry the session's token, in the form or (for scripts) in a header."""
+    expected = request.session.get("csrf")
+    given = request.headers.get(CSRF_HEADER)
+    if given is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    if not (isinstance(expected, str) and given and hmac.compare_digest(given, expected)):
+        raise CsrfRejected()

@@ -1,0 +1,114 @@
+"""SQL behind the overview: queue counts, end-to-end latency, metric series, open alerts, scheduler lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# Job counts per status (an index-only scan of ix_tds_sync_queue_status_id once the table is vacuumed).
+STATUS_COUNTS_SQL = text("SELECT status, count(*) FROM tds_sync_queue GROUP BY status")
+
+# Percentiles of webhook/pull-to-ERP time (ms) for events received in the window and processed since.
+LATENCY_SQL = text("""
+SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
+           ORDER BY EXTRACT(EPOCH FROM processed_at - received_at) * 1000),
+       count(*)
+FROM tds_inbox_events
+WHERE received_at >= now() - make_interval(secs => :window_s) AND processed_at IS NOT NULL
+""")
+
+# The distinct metric names sampled in the window: a loose index scan over ix_tds_metrics_name_sampled,
+# one index probe per name instead of a scan of every sample.
+METRIC_NAMES_SQL = text("""
+WITH RECURSIVE names(name) AS (
+    (SELECT name FROM tds_metrics ORDER BY name LIMIT 1)
+    UNION ALL
+    SELECT (SELECT m.name FROM tds_metrics AS m WHERE m.name > names.name ORDER BY m.name LIMIT 1)
+    FROM names WHERE names.name IS NOT NULL
+)
+SELECT name FROM names
+WHERE name IS NOT NULL
+  AND EXISTS (SELECT 1 FROM tds_metrics AS m
+              WHERE m.name = names.name AND m.sampled_at >= now() - make_interval(secs => :window_s))
+LIMIT :max_names
+""")
+
+# One metric's samples in the window, averaged per time bucket and label set, then summed over label
+# sets (a gauge per entity becomes one total line).
+METRIC_SERIES_SQL = text("""
+SELECT bucket, sum(value) FROM (
+    SELECT to_timestamp(floor(EXTRACT(EPOCH FROM sampled_at) / :bucket_s) * :bucket_s) AS bucket,
+           labels, avg(value) AS value
+    FROM tds_metrics
+    WHERE name = :name AND sampled_at >= now() - make_interval(secs => :window_s)
+    GROUP BY 1, 2
+) AS per_labels
+GROUP BY bucket ORDER BY bucket
+""")
+
+# The newest open alerts and how many are open.
+OPEN_ALERTS_SQL = text("""
+SELECT id, rule, severity, message, fired_at, acknowledged_at, count(*) OVER () AS open_count
+FROM tds_alerts WHERE resolved_at IS NULL ORDER BY fired_at DESC LIMIT :limit
+""")
+
+# Whether some process holds the pull scheduler's advisory lock (a bigint key: high and low 32 bits).
+SCHEDULER_HELD_SQL = text("""
+SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+                 AND classid = CAST(:key AS bigint) >> 32 AND objid = CAST(:key AS bigint) & 4294967295),
+       (SELECT max(started_at) FROM tds_sync_runs WHERE mode = 'incremental')
+""")
+
+PING_SQL = text("SELECT 1")
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An open alert as the overview lists it."""
+
+    id: int
+    rule: str
+    severity: str
+    message: str
+    fired_at: datetime
+    acknowledged_at: datetime | None
+
+
+class OverviewRepository:
+    """Read-only overview queries, through one session."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def ping(self) -> None:
+        await self.session.execute(PING_SQL)
+
+    async def status_counts(self) -> dict[str, int]:
+        rows = await self.session.execute(STATUS_COUNTS_SQL)
+        return {status: int(n) for status, n in rows}
+
+    async def latency_ms(self, window_s: float) -> tuple[list[float] | None, int]:
+        percentiles, samples = (await self.session.execute(LATENCY_SQL, {"window_s": window_s})).one()
+        return (None if percentiles is None else [float(p) for p in percentiles]), int(samples)
+
+    async def metric_names(self, window_s: float, max_names: int) -> list[str]:
+        params = {"window_s": window_s, "max_names": max_names}
+        return [row[0] for row in await self.session.execute(METRIC_NAMES_SQL, params)]
+
+    async def metric_series(self, name: str, window_s: float, bucket_s: float) -> list[tuple[datetime, float]]:
+        params = {"name": name, "window_s": window_s, "bucket_s": bucket_s}
+        rows = await self.session.execute(METRIC_SERIES_SQL, params)
+        return [(bucket, float(value)) for bucket, value in rows]
+
+    async def open_alerts(self, limit: int) -> tuple[list[AlertRow], int]:
+        rows = (await self.session.execute(OPEN_ALERTS_SQL, {"limit": limit})).all()
+        alerts = [AlertRow(*row[:6]) for row in rows]
+        return alerts, (int(rows[0][6]) if rows else 0)
+
+    async def scheduler(self, lock_key: int) -> tuple[bool, Any]:
+        held, last_run = (await self.session.execute(SCHEDULER_HELD_SQL, {"key": lock_key})).one()
+        return bool(held), last_run

@@ -1,0 +1,90 @@
+"""In a real browser: logging in, and an overview whose numbers are the database's."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from tests.browser.conftest import Dashboard
+from tests.queue_factories import enqueue, execute
+
+
+async def seed_queue(dashboard: Dashboard) -> None:
+    """Jobs in several states, a metric series and one open alert."""
+    sessions = dashboard.container.sessions
+    await enqueue(sessions, [("item", str(n)) for n in range(7)] + [("contact", "c1"), ("invoice", "i1")])
+    await execute(
+        sessions,
+        "UPDATE tds_sync_queue SET status = 'succeeded' WHERE entity_key LIKE 'item:%' AND id % 2 = 0",
+    )
+    await execute(sessions, "UPDATE tds_sync_queue SET status = 'dead' WHERE entity_key = 'contact:c1'")
+    await execute(
+        sessions,
+        "INSERT INTO tds_metrics (name, value, labels, sampled_at) "
+        "SELECT 'queue_depth', g, '{}'::jsonb, now() - make_interval(mins => 60 - g) FROM generate_series(1, 59) g",
+    )
+    await execute(
+        sessions,
+        "INSERT INTO tds_alerts (rule, severity, message) VALUES ('queue_backlog', 'warning', 'queue is growing')",
+    )
+
+
+async def counts_in_database(dashboard: Dashboard) -> dict[str, int]:
+    async with dashboard.container.engine.connect() as conn:
+        rows = await conn.execute(text("SELECT status, count(*) FROM tds_sync_queue GROUP BY status"))
+        return {status: int(n) for status, n in rows}
+
+
+async def test_pages_need_a_login_and_a_wrong_key_is_refused(dashboard: Dashboard) -> None:
+    """Any page sends the browser to the login form; a wrong key stays there with a message."""
+    page = dashboard.page
+    await page.goto(dashboard.url("/queue"))
+    assert page.url.startswith(dashboard.url("/login"))
+    await dashboard.screenshot("login")
+    await page.fill("input[name=api_key]", "not-the-key")
+    await page.click("button[type=submit]")
+    assert "not an admin API key" in await page.inner_text("main")
+    assert await page.locator("#jobs").count() == 0
+    await page.fill("input[name=api_key]", "dashboard-admin-key-2026")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector("#jobs")
+    assert page.url == dashboard.url("/queue")  # back where it was going
+
+
+async def test_overview_numbers_match_the_database(dashboard: Dashboard) -> None:
+    """Queue counts per status, the total, dead letters and alerts on the page equal the tables."""
+    await seed_queue(dashboard)
+    await dashboard.login()
+    page = dashboard.page
+    expected = await counts_in_database(dashboard)
+    for status in ("pending", "processing", "succeeded", "skipped", "dead", "cancelled"):
+        shown = await page.inner_text(f"#queue-counts td[data-status={status}]")
+        assert int(shown.replace(",", "")) == expected.get(status, 0), status
+    total = await page.inner_text("#queue-counts td[data-status=total]")
+    assert int(total) == sum(expected.values()) == 9
+    assert await page.inner_text("#alerts-open") == "1"
+    assert "queue_depth" in await page.inner_text(".charts")
+    assert await page.locator(".charts polyline").count() == 1
+    await dashboard.screenshot("overview")
+    await dashboard.screenshot("overview-phone", phone=True)
+
+
+async def test_overview_refreshes_without_a_reload(dashboard: Dashboard) -> None:
+    """New jobs show up in the counts by themselves (the live fragment), the page is not reloaded."""
+    await dashboard.login()
+    page = dashboard.page
+    await page.evaluate("window.marker = 'same page'")
+    assert await page.inner_text("#queue-counts td[data-status=total]") == "0"
+    await enqueue(dashboard.container.sessions, [("item", "late-1"), ("item", "late-2")])
+    await page.wait_for_function(
+        "document.querySelector('#queue-counts td[data-status=total]').innerText === '2'", timeout=15_000
+    )
+    assert await page.evaluate("window.marker") == "same page"
+
+
+async def test_empty_database_shows_an_empty_chart(dashboard: Dashboard) -> None:
+    """With no metric samples the overview shows an empty chart and no error."""
+    await dashboard.login()
+    for window in ("1h", "24h", "7d"):
+        response = await dashboard.page.goto(dashboard.url(f"/?window={window}"))
+        assert response.status == 200
+        assert "No metric samples in this window" in await dashboard.page.inner_text(".charts")
