@@ -21,6 +21,7 @@ EXPECTED_TDS_TABLES = {
     "tds_metrics",
     "tds_configuration",
     "tds_worker_heartbeats",
+    "tds_healer_actions",
 }
 EXPECTED_ERP_TABLES = {
     "products",

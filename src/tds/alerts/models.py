@@ -3,31 +3,59 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Float, Index, Text, func, text
+from sqlalchemy import BigInteger, CheckConstraint, DateTime, Float, Index, Integer, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tds.db.base import Base
 
 
+class AlertStatus(StrEnum):
+    """open -> acknowledged -> resolved; open -> resolved."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
 class Alert(Base):
-    """One firing of a rule; open until `resolved_at` is set."""
+    """One firing of a rule for one subject; active (open or acknowledged) until resolved."""
 
     __tablename__ = "tds_alerts"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     rule: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str] = mapped_column(Text, server_default="")
     severity: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text, server_default=AlertStatus.OPEN.value)
     message: Mapped[str] = mapped_column(Text)
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     fired_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    notifications: Mapped[int] = mapped_column(Integer, server_default="0")
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    acknowledged_by: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_tds_alerts_open", "rule", postgresql_where=text("resolved_at IS NULL")),)
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'acknowledged', 'resolved')", name="status"),
+        CheckConstraint("severity IN ('warning', 'critical')", name="severity"),
+        # one active alert per rule and subject: a persisting condition updates it, never duplicates it
+        Index(
+            "ux_tds_alerts_active",
+            "rule",
+            "subject",
+            unique=True,
+            postgresql_where=text("status <> 'resolved'"),
+        ),
+        Index("ix_tds_alerts_fired_at", "fired_at"),
+    )
 
 
 class MetricSample(Base):
@@ -41,4 +69,7 @@ class MetricSample(Base):
     labels: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     sampled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    __table_args__ = (Index("ix_tds_metrics_name_sampled", "name", "sampled_at"),)
+    __table_args__ = (
+        Index("ix_tds_metrics_name_sampled", "name", "sampled_at"),
+        Index("ix_tds_metrics_sampled_at", "sampled_at"),
+    )

@@ -1,0 +1,1 @@
+"""Auto-healing: stuck work back to the queue, transient dead letters retried on a policy."""
