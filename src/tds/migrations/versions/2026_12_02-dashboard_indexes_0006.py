@@ -1,7 +1,7 @@
 """dashboard: indexes that keep its pages bounded on a large queue, and a reason for discarded dead letters
 
 Revision ID: 0006
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-02 15:45:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
