@@ -76,9 +76,10 @@ class Dashboard(Running):
     def url(self, path: str) -> str:
         return f"{self.base_url}/dashboard{path}"
 
-    async def login(self, key: str = ADMIN_KEY) -> None:
+    async def login(self, key: str = ADMIN_KEY, name: str = "") -> None:
         await self.page.goto(self.url("/login"))
         await self.page.fill("input[name=api_key]", key)
+        await self.page.fill("input[name=name]", name)
         await self.page.click("button[type=submit]")
         await self.page.wait_for_load_state()
 

@@ -20,11 +20,13 @@ async def seed_queue(dashboard: Dashboard) -> None:
     await execute(
         sessions,
         "INSERT INTO tds_metrics (name, value, labels, sampled_at) "
-        "SELECT 'queue_depth', g, '{}'::jsonb, now() - make_interval(mins => 60 - g) FROM generate_series(1, 59) g",
+        "SELECT 'queue_depth', g, '{}'::jsonb, now() - make_interval(mins => 60 - g) "
+        "FROM generate_series(1, 59) g",
     )
     await execute(
         sessions,
-        "INSERT INTO tds_alerts (rule, severity, message) VALUES ('queue_backlog', 'warning', 'queue is growing')",
+        "INSERT INTO tds_alerts (rule, severity, message) "
+        "VALUES ('queue_backlog', 'warning', 'queue is growing')",
     )
 
 

@@ -52,7 +52,7 @@ def line_chart(title: str, series: list[tuple[datetime, float]], start: datetime
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 5 × 10^n at or above `value` (0 stays 0), for a readable axis."""
+    """The smallest of 1, 2, 5 times 10^n at or above `value` (0 stays 0), for a readable axis."""
     if value <= 0:
         return 0.0
     magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1.0

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from tds.errors import TdsError
 from tds.insights.queue import JOB_STATUSES, JobFilter
-from tds.queue.jobs import ReplayFilter, ReplayableStatus
+from tds.queue.jobs import ReplayableStatus, ReplayFilter
 from tds.queue.service import canonical_entity
 
 # A replay selects inbox events; this is the inbox status that a job's final status leaves behind.

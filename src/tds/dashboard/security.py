@@ -67,11 +67,18 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def open_session(request: Request, key: str) -> None:
+def open_session(request: Request, key: str, name: str = "") -> None:
     """Starts a logged-in session: a fresh CSRF token, so one seen before login is worth nothing."""
     request.session.clear()
-    request.session.update({"key": key_fingerprint(key), "at": int(time.time())})
+    who = f"{name.strip()[:80]} (dashboard)" if name.strip() else "dashboard"
+    request.session.update({"key": key_fingerprint(key), "at": int(time.time()), "who": who})
     csrf_token(request)
+
+
+def operator(request: Request) -> str:
+    """Who acts, as the alert and audit records name them: the name given at login, or `dashboard`."""
+    who = request.session.get("who")
+    return who if isinstance(who, str) and who else "dashboard"
 
 
 def logged_in(request: Request, settings: Settings) -> bool:

@@ -1,4 +1,4 @@
-"""The overview: health of each part, queue counts, latency, metric charts, open alerts, Zoho budget."""
+"""The overview: health of each part, queue counts, latency, metric charts, active alerts, Zoho budget."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds import __version__
 from tds.db import migrate
-from tds.insights.overview_repository import AlertRow, OverviewRepository
+from tds.insights.alerts import AlertInsights, AlertView
+from tds.insights.overview_repository import OverviewRepository
 from tds.pull.repository import SCHEDULER_LOCK_KEY
 from tds.queue.repository import QueueRepository
 from tds.worker.repository import WorkerRepository
@@ -96,7 +97,7 @@ class Overview:
     latency: Latency
     budget: Budget | None
     charts: list[Series]
-    open_alerts: list[AlertRow] = field(default_factory=list)
+    open_alerts: list[AlertView] = field(default_factory=list)
     open_alert_count: int = 0
 
     @property
@@ -114,15 +115,15 @@ class OverviewInsights:
 
     async def overview(self, window: str = "1h") -> Overview:
         window = window if window in WINDOWS_S else "1h"
-        database = await self._database()
         workers = await self.workers()
+        api = PartHealth("API", "ok", f"answering (TDS Core {__version__})")
+        parts = [api, await self._database(), _workers_health(workers), await self._scheduler(), self._zoho()]
         oldest, dead_open = await QueueRepository(self.session).backlog()
-        alerts, alert_count = await self.repo.open_alerts(limit=5)
+        alerts = AlertInsights(self.session)
         return Overview(
             generated_at=datetime.now(UTC),
             window=window,
-            parts=[PartHealth("API", "ok", f"answering (TDS Core {__version__})"), database]
-            + [_workers_health(workers), await self._scheduler(), self._zoho()],
+            parts=parts,
             workers=workers,
             queue_by_status=await self.repo.status_counts(),
             oldest_ready_age_s=oldest,
@@ -130,8 +131,8 @@ class OverviewInsights:
             latency=await self.latency(),
             budget=await self.budget(),
             charts=await self.charts(window),
-            open_alerts=alerts,
-            open_alert_count=alert_count,
+            open_alerts=await alerts.alerts(limit=5),
+            open_alert_count=(await alerts.active_counts()).active,
         )
 
     async def workers(self) -> list[WorkerHealth]:
@@ -181,7 +182,9 @@ class OverviewInsights:
             return PartHealth("Scheduler", "off", "incremental pull off (Zoho not configured or disabled)")
         held, last_run = await self.repo.scheduler(SCHEDULER_LOCK_KEY)
         last = f"last incremental run {last_run:%Y-%m-%d %H:%M} UTC" if last_run else "no run yet"
-        return PartHealth("Scheduler", "ok" if held else "warn", ("running; " if held else "not running; ") + last)
+        return PartHealth(
+            "Scheduler", "ok" if held else "warn", ("running; " if held else "not running; ") + last
+        )
 
     def _zoho(self) -> PartHealth:
         if not self.options.zoho_configured:

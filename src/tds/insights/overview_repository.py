@@ -1,8 +1,7 @@
-"""SQL behind the overview: queue counts, end-to-end latency, metric series, open alerts, scheduler lock."""
+"""SQL behind the overview: queue counts, end-to-end latency, metric series, the scheduler's lock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -50,12 +49,6 @@ SELECT bucket, sum(value) FROM (
 GROUP BY bucket ORDER BY bucket
 """)
 
-# The newest open alerts and how many are open.
-OPEN_ALERTS_SQL = text("""
-SELECT id, rule, severity, message, fired_at, acknowledged_at, count(*) OVER () AS open_count
-FROM tds_alerts WHERE resolved_at IS NULL ORDER BY fired_at DESC LIMIT :limit
-""")
-
 # Whether some process holds the pull scheduler's advisory lock (a bigint key: high and low 32 bits).
 SCHEDULER_HELD_SQL = text("""
 SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
@@ -64,18 +57,6 @@ SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AN
 """)
 
 PING_SQL = text("SELECT 1")
-
-
-@dataclass(frozen=True)
-class AlertRow:
-    """An open alert as the overview lists it."""
-
-    id: int
-    rule: str
-    severity: str
-    message: str
-    fired_at: datetime
-    acknowledged_at: datetime | None
 
 
 class OverviewRepository:
@@ -99,15 +80,12 @@ class OverviewRepository:
         params = {"window_s": window_s, "max_names": max_names}
         return [row[0] for row in await self.session.execute(METRIC_NAMES_SQL, params)]
 
-    async def metric_series(self, name: str, window_s: float, bucket_s: float) -> list[tuple[datetime, float]]:
+    async def metric_series(
+        self, name: str, window_s: float, bucket_s: float
+    ) -> list[tuple[datetime, float]]:
         params = {"name": name, "window_s": window_s, "bucket_s": bucket_s}
         rows = await self.session.execute(METRIC_SERIES_SQL, params)
         return [(bucket, float(value)) for bucket, value in rows]
-
-    async def open_alerts(self, limit: int) -> tuple[list[AlertRow], int]:
-        rows = (await self.session.execute(OPEN_ALERTS_SQL, {"limit": limit})).all()
-        alerts = [AlertRow(*row[:6]) for row in rows]
-        return alerts, (int(rows[0][6]) if rows else 0)
 
     async def scheduler(self, lock_key: int) -> tuple[bool, Any]:
         held, last_run = (await self.session.execute(SCHEDULER_HELD_SQL, {"key": lock_key})).one()

@@ -32,6 +32,7 @@ async def login_page(
 async def login(
     request: Request,
     api_key: str = Form(""),
+    name: str = Form(""),
     next: str = Form("/dashboard/"),
     container: Container = Depends(get_container),
 ) -> HTMLResponse | RedirectResponse:
@@ -40,7 +41,7 @@ async def login(
         no_keys = not container.settings.api.admin_api_keys
         error = "That is not an admin API key of this installation."
         return render(request, "login.html", 401, next=_safe_next(next), no_keys=no_keys, error=error)
-    open_session(request, key)
+    open_session(request, key, name)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -48,4 +49,3 @@ async def login(
 async def logout(request: Request) -> RedirectResponse:
     request.session.clear()
     return RedirectResponse("/dashboard/login", status_code=303)
-

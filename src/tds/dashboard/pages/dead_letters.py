@@ -21,7 +21,9 @@ def queue_insights(session: AsyncSession = Depends(get_session)) -> QueueInsight
 
 
 @router.get("", response_class=HTMLResponse)
-async def dead_letters_page(request: Request, insights: QueueInsights = Depends(queue_insights)) -> HTMLResponse:
+async def dead_letters_page(
+    request: Request, insights: QueueInsights = Depends(queue_insights)
+) -> HTMLResponse:
     groups = await insights.dead_letter_groups()
     closed = await insights.closed_dead_letters()
     return render(request, "dead_letters.html", page="dead_letters", groups=groups, closed=closed)
@@ -33,12 +35,16 @@ async def group_page(
 ) -> HTMLResponse:
     entity = canonical_entity(entity)
     entries = await insights.group_entries(entity, error)
-    return render(request, "dead_letter_group.html", page="dead_letters", entity=entity, error=error, entries=entries)
+    return render(
+        request, "dead_letter_group.html", page="dead_letters", entity=entity, error=error, entries=entries
+    )
 
 
 @router.post("/{dead_letter_id}/replay", dependencies=[Depends(require_csrf)])
 async def replay_one(
-    request: Request, dead_letter_id: int = Path(ge=1, le=MAX_ID), service: QueueService = Depends(queue_service)
+    request: Request,
+    dead_letter_id: int = Path(ge=1, le=MAX_ID),
+    service: QueueService = Depends(queue_service),
 ) -> RedirectResponse:
     letter = await service.dead_letter(dead_letter_id)
     result = await service.replay_dead_letter(dead_letter_id)

@@ -81,7 +81,9 @@ async def confirm_replay(
     where = validate_filter(replay_filter(job_filter(entity, status, since, until)))
     count, capped = await insights.count_replayable(where)
     form = {"entity": entity, "status": status, "since": since, "until": until}
-    return render(request, "replay_confirm.html", page="queue", where=where, form=form, count=count, capped=capped)
+    return render(
+        request, "replay_confirm.html", page="queue", where=where, form=form, count=count, capped=capped
+    )
 
 
 @router.post("/replay/run", dependencies=[Depends(require_csrf)])

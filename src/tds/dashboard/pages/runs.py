@@ -24,7 +24,9 @@ def run_insights(session: AsyncSession = Depends(get_session)) -> RunInsights:
 
 @router.get("", response_class=HTMLResponse)
 async def runs_page(
-    request: Request, insights: RunInsights = Depends(run_insights), container: Container = Depends(get_container)
+    request: Request,
+    insights: RunInsights = Depends(run_insights),
+    container: Container = Depends(get_container),
 ) -> HTMLResponse:
     runs = await insights.recent()
     configured = zoho_configured(container.settings)
