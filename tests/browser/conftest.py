@@ -98,7 +98,13 @@ def dashboard_settings(**overrides: Any) -> Settings:
         environment="test",
         api={"admin_api_keys": [ADMIN_KEY]},
         webhooks={"shared_token": TOKEN},
-        worker={"retry_delays_s": [0.0], "retry_jitter": 0.0, "max_attempts": 2, "poll_interval_s": 0.1},
+        worker={
+            "retry_delays_s": [0.0],
+            "retry_jitter": 0.0,
+            "max_attempts": 2,
+            "poll_interval_s": 0.1,
+            "breaker_failure_threshold": 100,
+        },
         dashboard={"refresh_interval_s": 1.0},
         **overrides,
     )

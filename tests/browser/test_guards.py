@@ -8,7 +8,7 @@ from tests.queue_factories import scalar
 
 OPEN_SQL = "SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL"
 PAGES = ("/", "/queue", "/queue/jobs/1", "/dead-letters", "/records?zoho_id=1", "/sync", "/alerts")
-FRAGMENTS = ("/overview/live", "/sync/rows", "/records/jobs?zoho_id=1")
+FRAGMENTS = ("/overview/live", "/sync/rows", "/records/history?zoho_id=1")
 
 
 async def test_without_a_session_nothing_is_served(dashboard: Dashboard) -> None:

@@ -52,11 +52,11 @@ async def records_page(
     return render(request, "records.html", page="records", history=history, form=form)
 
 
-@router.get("/jobs", response_class=HTMLResponse)
-async def record_jobs(
+@router.get("/history", response_class=HTMLResponse)
+async def record_fragment(
     request: Request, zoho_id: str, entity: str = "", insights: RecordInsights = Depends(record_insights)
 ) -> HTMLResponse:
-    """The record's jobs alone, re-fetched while any of them is still pending or processing."""
+    """The record's history alone, re-fetched while any of its jobs is still pending or processing."""
     history = await _history(insights, zoho_id, entity or None)
     form = {"zoho_id": zoho_id, "entity": entity}
-    return fragment(request, "_record_jobs.html", history=history, form=form)
+    return fragment(request, "_record.html", history=history, form=form)
