@@ -130,10 +130,11 @@ class QueueInsights:
 
 
 def audit_change(row: dict[str, Any]) -> AuditChange:
-    """An audit row as (field, before, after) triples: the changed fields, or every field of the row."""
+    """An audit row as (field, before, after): the changed fields, or (insert, delete) every non-empty one."""
     before, after = row["before"] or {}, row["after"] or {}
     names = row["changed_fields"] or sorted(set(before) | set(after))
-    fields = [(name, _shown(before.get(name)), _shown(after.get(name))) for name in names]
+    shown = [(name, _shown(before.get(name)), _shown(after.get(name))) for name in names]
+    fields = [(name, old, new) for name, old, new in shown if old or new]
     return AuditChange(row["erp_table"], row["action"], row["changed_at"], fields)
 
 
