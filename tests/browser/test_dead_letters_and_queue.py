@@ -1,4 +1,4 @@
-"""In a real browser: a dead letter replayed after a fix and seen to succeed; discard; queue and bulk replay."""
+"""In a real browser: a dead letter replayed after a fix and seen to succeed; discard; bulk replay."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ WINDOWS_S: dict[str, float] = {"1h": 3600.0, "24h": 86_400.0, "7d": 604_800.0}
 BUCKETS_PER_CHART = 60
 MAX_CHARTS = 12
 LATENCY_WINDOW_S = 3600.0
+FINISHED_WINDOW_S = 86_400.0  # succeeded and skipped jobs are counted over the last day
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class Budget:
 
 @dataclass(frozen=True)
 class Overview:
+    """Everything on the overview; `queue_by_status` counts succeeded and skipped over FINISHED_WINDOW_S."""
+
     generated_at: datetime
     window: str
     parts: list[PartHealth]
@@ -99,10 +102,6 @@ class Overview:
     charts: list[Series]
     open_alerts: list[AlertView] = field(default_factory=list)
     open_alert_count: int = 0
-
-    @property
-    def queue_total(self) -> int:
-        return sum(self.queue_by_status.values())
 
 
 class OverviewInsights:
@@ -125,7 +124,7 @@ class OverviewInsights:
             window=window,
             parts=parts,
             workers=workers,
-            queue_by_status=await self.repo.status_counts(),
+            queue_by_status=await self.repo.status_counts(FINISHED_WINDOW_S),
             oldest_ready_age_s=oldest,
             dead_letters_open=dead_open,
             latency=await self.latency(),
@@ -165,7 +164,10 @@ class OverviewInsights:
         window_s = WINDOWS_S[window]
         bucket_s = window_s / BUCKETS_PER_CHART
         names = await self.repo.metric_names(window_s, MAX_CHARTS)
-        return [Series(name, await self.repo.metric_series(name, window_s, bucket_s)) for name in names]
+        if not names:
+            return []
+        series = await self.repo.metric_series(names, window_s, bucket_s)
+        return [Series(name, points) for name, points in series.items()]
 
     async def _database(self) -> PartHealth:
         started = time.perf_counter()

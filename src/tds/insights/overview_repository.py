@@ -8,8 +8,18 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-# Job counts per status (an index-only scan of ix_tds_sync_queue_status_id once the table is vacuumed).
-STATUS_COUNTS_SQL = text("SELECT status, count(*) FROM tds_sync_queue GROUP BY status")
+# Job counts per status: every job still to run or that needs attention (pending, processing, dead,
+# cancelled), and the jobs that finished well (succeeded, skipped) in the last :finished_s seconds only.
+# Both are index-only range scans (ix_tds_sync_queue_status_id, _status_updated); counting every
+# succeeded job ever would read the whole table (~150 ms at a million rows).
+STATUS_COUNTS_SQL = text("""
+SELECT status, count(*) FROM tds_sync_queue
+WHERE status IN ('pending', 'processing', 'dead', 'cancelled') GROUP BY status
+UNION ALL
+SELECT status, count(*) FROM tds_sync_queue
+WHERE status IN ('succeeded', 'skipped') AND updated_at >= now() - make_interval(secs => :finished_s)
+GROUP BY status
+""")
 
 # Percentiles of webhook/pull-to-ERP time (ms) for events received in the window and processed since.
 LATENCY_SQL = text("""
@@ -36,17 +46,18 @@ WHERE name IS NOT NULL
 LIMIT :max_names
 """)
 
-# One metric's samples in the window, averaged per time bucket and label set, then summed over label
-# sets (a gauge per entity becomes one total line).
+# The named metrics' samples in the window, averaged per time bucket and label set, then summed over
+# label sets (a gauge per entity becomes one total line); one range scan of the index per name.
 METRIC_SERIES_SQL = text("""
-SELECT bucket, sum(value) FROM (
-    SELECT to_timestamp(floor(EXTRACT(EPOCH FROM sampled_at) / :bucket_s) * :bucket_s) AS bucket,
+SELECT name, bucket, sum(value) FROM (
+    SELECT name, date_bin(make_interval(secs => :bucket_s), sampled_at, TIMESTAMPTZ '2000-01-01 00:00Z')
+               AS bucket,
            labels, avg(value) AS value
     FROM tds_metrics
-    WHERE name = :name AND sampled_at >= now() - make_interval(secs => :window_s)
-    GROUP BY 1, 2
+    WHERE name = ANY(CAST(:names AS text[])) AND sampled_at >= now() - make_interval(secs => :window_s)
+    GROUP BY 1, 2, 3
 ) AS per_labels
-GROUP BY bucket ORDER BY bucket
+GROUP BY name, bucket ORDER BY name, bucket
 """)
 
 # Whether some process holds the pull scheduler's advisory lock (a bigint key: high and low 32 bits).
@@ -68,8 +79,8 @@ class OverviewRepository:
     async def ping(self) -> None:
         await self.session.execute(PING_SQL)
 
-    async def status_counts(self) -> dict[str, int]:
-        rows = await self.session.execute(STATUS_COUNTS_SQL)
+    async def status_counts(self, finished_s: float) -> dict[str, int]:
+        rows = await self.session.execute(STATUS_COUNTS_SQL, {"finished_s": finished_s})
         return {status: int(n) for status, n in rows}
 
     async def latency_ms(self, window_s: float) -> tuple[list[float] | None, int]:
@@ -81,11 +92,13 @@ class OverviewRepository:
         return [row[0] for row in await self.session.execute(METRIC_NAMES_SQL, params)]
 
     async def metric_series(
-        self, name: str, window_s: float, bucket_s: float
-    ) -> list[tuple[datetime, float]]:
-        params = {"name": name, "window_s": window_s, "bucket_s": bucket_s}
-        rows = await self.session.execute(METRIC_SERIES_SQL, params)
-        return [(bucket, float(value)) for bucket, value in rows]
+        self, names: list[str], window_s: float, bucket_s: float
+    ) -> dict[str, list[tuple[datetime, float]]]:
+        params = {"names": names, "window_s": window_s, "bucket_s": bucket_s}
+        series: dict[str, list[tuple[datetime, float]]] = {name: [] for name in names}
+        for name, bucket, value in await self.session.execute(METRIC_SERIES_SQL, params):
+            series[name].append((bucket, float(value)))
+        return series
 
     async def scheduler(self, lock_key: int) -> tuple[bool, Any]:
         held, last_run = (await self.session.execute(SCHEDULER_HELD_SQL, {"key": lock_key})).one()
