@@ -34,6 +34,7 @@ class OverviewOptions:
     zoho_configured: bool
     scheduler_enabled: bool
     daily_budget: int
+    zoho_stats: dict[str, int | float | None] | None = None  # this process's Zoho client counters
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,13 @@ class OverviewInsights:
     def _zoho(self) -> PartHealth:
         if not self.options.zoho_configured:
             return PartHealth("Zoho token", "off", "Zoho Books is not configured")
-        return PartHealth("Zoho token", "ok", "refresh token configured")
+        stats = self.options.zoho_stats
+        if not stats:
+            return PartHealth("Zoho token", "ok", "refresh token configured; no call from this process yet")
+        detail = (
+            f"{stats['token_refreshes']} token refreshes, {stats['requests']} calls, {stats['errors']} errors"
+        )
+        return PartHealth("Zoho token", "warn" if stats["errors"] else "ok", f"{detail} (this process)")
 
 
 def _workers_health(workers: list[WorkerHealth]) -> PartHealth:

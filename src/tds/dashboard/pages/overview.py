@@ -24,11 +24,13 @@ def overview_insights(
     session: AsyncSession = Depends(get_session), container: Container = Depends(get_container)
 ) -> OverviewInsights:
     settings = container.settings
+    pull = container.extras.get("pull")
     options = OverviewOptions(
         heartbeat_interval_s=settings.worker.heartbeat_interval_s,
         zoho_configured=zoho_configured(settings),
         scheduler_enabled=settings.pull.scheduler_enabled,
         daily_budget=settings.zoho.daily_request_budget,
+        zoho_stats=pull.client.stats.snapshot() if pull is not None else None,
     )
     return OverviewInsights(session, options)
 

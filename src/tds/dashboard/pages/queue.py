@@ -68,34 +68,33 @@ async def replay_job(
     return back_to("/records", zoho_id=entity_id, entity=detail.job.entity)
 
 
+def filter_form(
+    entity: str = Form(""), status: str = Form(""), since: str = Form(""), until: str = Form("")
+) -> dict[str, str]:
+    """The queue filter as a bulk replay's form sends it (the same fields as the queue page's query)."""
+    return {"entity": entity, "status": status, "since": since, "until": until}
+
+
 @router.post("/replay", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
 async def confirm_replay(
     request: Request,
-    entity: str = Form(""),
-    status: str = Form(""),
-    since: str = Form(""),
-    until: str = Form(""),
+    form: dict[str, str] = Depends(filter_form),
     insights: QueueInsights = Depends(queue_insights),
 ) -> HTMLResponse:
     """Step one: how many inbox events the replay would queue again, and a button to go ahead."""
-    where = validate_filter(replay_filter(job_filter(entity, status, since, until)))
+    where = validate_filter(replay_filter(job_filter(**form)))
     count, capped = await insights.count_replayable(where)
-    form = {"entity": entity, "status": status, "since": since, "until": until}
-    return render(
-        request, "replay_confirm.html", page="queue", where=where, form=form, count=count, capped=capped
-    )
+    context: dict[str, Any] = {"where": where, "form": form, "count": count, "capped": capped}
+    return render(request, "replay_confirm.html", page="queue", **context)
 
 
 @router.post("/replay/run", dependencies=[Depends(require_csrf)])
 async def run_replay(
     request: Request,
-    entity: str = Form(""),
-    status: str = Form(""),
-    since: str = Form(""),
-    until: str = Form(""),
+    form: dict[str, str] = Depends(filter_form),
     service: QueueService = Depends(queue_service),
 ) -> RedirectResponse:
     """Step two: the replay itself, through the queue service the admin API uses."""
-    result = await service.replay_matching(replay_filter(job_filter(entity, status, since, until)))
+    result = await service.replay_matching(replay_filter(job_filter(**form)))
     flash(request, f"Replay done: {result.matched} events matched, {result.enqueued} queued again.")
-    return back_to("/queue", entity=entity, status="pending" if result.enqueued else status)
+    return back_to("/queue", entity=form["entity"], status="pending" if result.enqueued else form["status"])
