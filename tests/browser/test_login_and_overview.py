@@ -28,6 +28,19 @@ async def seed_queue(dashboard: Dashboard) -> None:
         "SELECT 'queue_depth', g, '{}'::jsonb, now() - make_interval(mins => 60 - g) "
         "FROM generate_series(1, 59) g",
     )
+    await execute(  # the succeeded jobs' events took 40, 80 and 120 ms from receipt to the ERP
+        sessions,
+        "WITH s AS (SELECT inbox_event_id, row_number() OVER (ORDER BY id) AS n FROM tds_sync_queue "
+        "WHERE status = 'succeeded' AND updated_at > now() - interval '1 day') "
+        "UPDATE tds_inbox_events AS i SET status = 'processed', "
+        "processed_at = i.received_at + make_interval(secs => 0.04 * s.n) "
+        "FROM s WHERE i.id = s.inbox_event_id",
+    )
+    await execute(
+        sessions,
+        "INSERT INTO tds_worker_heartbeats (worker_id, hostname, pid, processed, failed) "
+        "VALUES ('host-1:4242:ab12', 'host-1', 4242, 3, 1)",
+    )
     await execute(
         sessions,
         "INSERT INTO tds_alerts (rule, severity, message) "
@@ -72,6 +85,10 @@ async def test_overview_numbers_match_the_database(dashboard: Dashboard) -> None
         assert int(shown.replace(",", "")) == expected.get(status, 0), status
     assert expected == {"pending": 4, "succeeded": 3, "dead": 1}
     assert await page.inner_text("#alerts-open") == "1"
+    latency = await page.inner_text("#latency")
+    assert "p50\t80 ms" in latency  # percentile_cont over 40, 80 and 120 ms
+    assert "p95\t116 ms" in latency
+    assert "1 alive" in await page.inner_text("[data-part=Workers]")
     assert "queue_depth" in await page.inner_text(".charts")
     assert await page.locator(".charts polyline").count() == 1
     await dashboard.screenshot("overview")

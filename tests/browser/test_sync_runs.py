@@ -47,6 +47,12 @@ async def test_start_a_full_run_and_watch_it_finish(make_stack, browser) -> None
         queued = await stack.rows("SELECT count(*) AS n FROM tds_sync_queue WHERE entity = 'item'")
         assert queued == [{"n": SMALL.items}]
         await dashboard.screenshot("sync-runs")
+        await dashboard.page.goto(dashboard.url("/"))
+        calls = sum(stack.emulator.gateway.calls.values())
+        budget = await dashboard.page.inner_text("#budget")
+        assert budget.startswith(f"{calls} of 5,000 calls"), budget  # every Zoho call counted
+        assert "token refreshes" in await dashboard.page.inner_text("[data-part='Zoho token']")
+        await dashboard.screenshot("overview-zoho")
 
 
 async def test_cancel_a_running_run(make_stack, browser) -> None:

@@ -181,8 +181,10 @@ class OverviewInsights:
         return PartHealth("Database", "ok", f"answers in {ping_ms:.1f} ms, schema at {current}")
 
     async def _scheduler(self) -> PartHealth:
-        if not (self.options.scheduler_enabled and self.options.zoho_configured):
-            return PartHealth("Scheduler", "off", "incremental pull off (Zoho not configured or disabled)")
+        if not self.options.zoho_configured:
+            return PartHealth("Scheduler", "off", "no incremental pull: Zoho Books is not configured")
+        if not self.options.scheduler_enabled:
+            return PartHealth("Scheduler", "off", "incremental pull switched off (TDS_PULL__SCHEDULER_ENABLED)")
         held, last_run = await self.repo.scheduler(SCHEDULER_LOCK_KEY)
         last = f"last incremental run {last_run:%Y-%m-%d %H:%M} UTC" if last_run else "no run yet"
         return PartHealth(
