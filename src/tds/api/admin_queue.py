@@ -39,7 +39,7 @@ class DiscardRequest(BaseModel):
 
 
 class GroupReplayRequest(BaseModel):
-    """One error group of the dead-letter queue: an entity and the first line of the error."""
+    """One error group of the dead-letter queue: an entity and its errors' first line, digits as `#`."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -108,7 +108,7 @@ async def discard_dead_letter(
 async def replay_dead_letter_group(
     body: GroupReplayRequest, service: QueueService = Depends(queue_service)
 ) -> dict[str, int]:
-    """Queues again every open dead letter of one entity whose error's first line is `error`."""
+    """Queues again every open dead letter of one entity and error group (as the dashboard lists them)."""
     return _counts(await service.replay_dead_letter_group(body.entity, body.error))
 
 

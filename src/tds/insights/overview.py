@@ -184,7 +184,9 @@ class OverviewInsights:
         if not self.options.zoho_configured:
             return PartHealth("Scheduler", "off", "no incremental pull: Zoho Books is not configured")
         if not self.options.scheduler_enabled:
-            return PartHealth("Scheduler", "off", "incremental pull switched off (TDS_PULL__SCHEDULER_ENABLED)")
+            return PartHealth(
+                "Scheduler", "off", "incremental pull switched off (TDS_PULL__SCHEDULER_ENABLED)"
+            )
         held, last_run = await self.repo.scheduler(SCHEDULER_LOCK_KEY)
         last = f"last incremental run {last_run:%Y-%m-%d %H:%M} UTC" if last_run else "no run yet"
         return PartHealth(

@@ -8,9 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tds.queue.jobs import ReplayResult
 from tds.queue.repository import _ENQUEUE_TAIL, _REPLAYABLE
 
-# How dead letters are grouped: by entity and the first line of the error, cut to 200 characters (a
-# traceback's detail or a record id further down must not split one failure into a thousand groups).
-ERROR_GROUP_SQL = "left(split_part(error, E'\\n', 1), 200)"
+# How dead letters are grouped: by entity and the first line of the error with every run of digits
+# written `#`, cut to 200 characters, so that record ids and counts in a message ("erp refused product
+# 4815162342") do not split one failure into a thousand groups.
+ERROR_GROUP_SQL = "left(regexp_replace(split_part(error, E'\\n', 1), '[0-9]+', '#', 'g'), 200)"
 
 # Replays the inbox events of every open dead letter of one entity whose error falls in one group.
 REPLAY_GROUP_SQL = text(

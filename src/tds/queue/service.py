@@ -54,7 +54,7 @@ class QueueService:
         return await self.repo.replay_matching(validate_filter(where), self.max_attempts)
 
     async def replay_dead_letter_group(self, entity: str, error: str) -> ReplayResult:
-        """Queues again every open dead letter of `entity` whose error group (first line) is `error`."""
+        """Queues again every open dead letter of `entity` in one error group (first line, digits as #)."""
         result = await DeadLetterRepository(self.session).replay_group(
             canonical_entity(entity), error, self.max_attempts
         )

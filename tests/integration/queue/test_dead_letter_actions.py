@@ -46,16 +46,16 @@ async def test_discard_refuses_a_missing_reason_or_entry(
 
 
 async def test_replay_group_queues_only_that_error(admin: httpx.AsyncClient, sessions: Sessions) -> None:
-    """Replaying one error group queues its entries again and leaves other errors' entries open."""
+    """One error group (ids in the message do not split it) is queued again; other errors stay open."""
     other = [await make_dead_letter(sessions, str(n)) for n in (1, 2, 3)][-1]
     await execute(
         sessions,
-        "UPDATE tds_dead_letter_queue SET error = 'KeyError: name' || E'\\n' || 'detail ' || id "
+        "UPDATE tds_dead_letter_queue SET error = 'KeyError: name of ' || id || E'\\n' || 'detail ' || id "
         "WHERE id <> :o",
         o=other,
     )
     answer = await admin.post(
-        "/admin/queue/dead-letters/replay-group", json={"entity": "products", "error": "KeyError: name"}
+        "/admin/queue/dead-letters/replay-group", json={"entity": "products", "error": "KeyError: name of #"}
     )
     assert answer.json() == {"matched": 2, "enqueued": 2}
     still_open = await scalar(
