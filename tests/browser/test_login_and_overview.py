@@ -61,7 +61,7 @@ async def counts_in_database(dashboard: Dashboard) -> dict[str, int]:
 async def test_pages_need_a_login_and_a_wrong_key_is_refused(dashboard: Dashboard) -> None:
     """Any page sends the browser to the login form; a wrong key stays there with a message."""
     page = dashboard.page
-    await page.goto(dashboard.url("/queue"))
+    await page.goto(dashboard.url("/queue?status=dead&entity=item"))
     assert page.url.startswith(dashboard.url("/login"))
     await dashboard.screenshot("login")
     await page.fill("input[name=api_key]", "not-the-key")
@@ -71,7 +71,7 @@ async def test_pages_need_a_login_and_a_wrong_key_is_refused(dashboard: Dashboar
     await page.fill("input[name=api_key]", "dashboard-admin-key-2026")
     await page.click("button[type=submit]")
     await page.wait_for_selector("#jobs")
-    assert page.url == dashboard.url("/queue")  # back where it was going
+    assert page.url == dashboard.url("/queue?status=dead&entity=item")  # back where it was going
 
 
 async def test_overview_numbers_match_the_database(dashboard: Dashboard) -> None:

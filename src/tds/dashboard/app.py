@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -46,7 +47,8 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(NotLoggedIn)
     async def _login_first(request: Request, exc: NotLoggedIn) -> Response:
         if request.method == "GET" and "hx-request" not in request.headers:
-            return RedirectResponse(f"{MOUNT_PATH}/login?next={request.url.path}", status_code=303)
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"{MOUNT_PATH}/login?{urlencode({'next': target})}", status_code=303)
         page = _error(request, exc.status_code, exc.message)
         page.headers["HX-Redirect"] = f"{MOUNT_PATH}/login"
         return page

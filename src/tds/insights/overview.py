@@ -21,6 +21,17 @@ from tds.zoho.repository import BudgetRepository
 State = Literal["ok", "warn", "down", "off"]
 WINDOWS_S: dict[str, float] = {"1h": 3600.0, "24h": 86_400.0, "7d": 604_800.0}
 BUCKETS_PER_CHART = 60
+# The operations monitor's samples, in the order the overview shows them (others follow by name).
+CHART_ORDER = (
+    "attempts_succeeded",
+    "failure_rate",
+    "queue_pending",
+    "oldest_pending_age_s",
+    "dead_letters_open",
+    "dead_letters_new",
+    "zoho_budget_used",
+    "sync_lag_s",
+)
 MAX_CHARTS = 12
 LATENCY_WINDOW_S = 3600.0
 FINISHED_WINDOW_S = 86_400.0  # succeeded and skipped jobs are counted over the last day
@@ -168,7 +179,7 @@ class OverviewInsights:
         if not names:
             return []
         series = await self.repo.metric_series(names, window_s, bucket_s)
-        return [Series(name, points) for name, points in series.items()]
+        return [Series(name, series[name]) for name in sorted(names, key=chart_order)]
 
     async def _database(self) -> PartHealth:
         started = time.perf_counter()
@@ -203,6 +214,10 @@ class OverviewInsights:
             f"{stats['token_refreshes']} token refreshes, {stats['requests']} calls, {stats['errors']} errors"
         )
         return PartHealth("Zoho token", "warn" if stats["errors"] else "ok", f"{detail} (this process)")
+
+
+def chart_order(name: str) -> tuple[int, str]:
+    return (CHART_ORDER.index(name) if name in CHART_ORDER else len(CHART_ORDER), name)
 
 
 def _workers_health(workers: list[WorkerHealth]) -> PartHealth:

@@ -46,10 +46,11 @@ WHERE name IS NOT NULL
 LIMIT :max_names
 """)
 
-# The named metrics' samples in the window, averaged per time bucket and label set, then summed over
-# label sets (a gauge per entity becomes one total line); one range scan of the index per name.
+# The named metrics' samples in the window, averaged per time bucket and label set, then combined over
+# label sets: summed (a gauge per entity becomes one total line), except durations (names ending in _s
+# or _ms, such as sync_lag_s per entity), whose worst value is the one to see.
 METRIC_SERIES_SQL = text("""
-SELECT name, bucket, sum(value) FROM (
+SELECT name, bucket, CASE WHEN name ~ '_m?s$' THEN max(value) ELSE sum(value) END FROM (
     SELECT name, date_bin(make_interval(secs => :bucket_s), sampled_at, TIMESTAMPTZ '2000-01-01 00:00Z')
                AS bucket,
            labels, avg(value) AS value

@@ -18,6 +18,17 @@ from tds.insights.overview import WINDOWS_S, Overview, OverviewInsights, Overvie
 from tds.pull.factory import zoho_configured
 
 router = APIRouter(dependencies=[Depends(require_login)])
+# Titles for the operations monitor's samples; any other metric is shown under its own name.
+CHART_TITLES = {
+    "attempts_succeeded": "Throughput: attempts succeeded",
+    "failure_rate": "Failure rate",
+    "queue_pending": "Jobs pending",
+    "oldest_pending_age_s": "Oldest pending job, s",
+    "dead_letters_open": "Dead letters open",
+    "dead_letters_new": "New dead letters",
+    "zoho_budget_used": "Zoho API calls today",
+    "sync_lag_s": "Pull lag (worst entity), s",
+}
 
 
 def overview_insights(
@@ -38,7 +49,10 @@ def overview_insights(
 def charts_of(overview: Overview) -> list[Chart]:
     end = overview.generated_at
     start = end - timedelta(seconds=WINDOWS_S[overview.window])
-    return [line_chart(series.name, series.points, start, end) for series in overview.charts]
+    return [
+        line_chart(CHART_TITLES.get(series.name, series.name), series.points, start, end)
+        for series in overview.charts
+    ]
 
 
 @router.get("/", response_class=HTMLResponse)
