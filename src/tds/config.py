@@ -39,9 +39,11 @@ class DashboardSettings(BaseModel):
 
     With no `session_secret` the cookie is signed with a key derived from the admin API keys, so every
     API process of one installation accepts the same sessions and changing the keys ends them all.
+    `read_only_api_keys` open sessions that see every page but can take no action.
     """
 
     session_secret: SecretStr | None = None
+    read_only_api_keys: list[SecretStr] = Field(default_factory=list)
     session_max_age_s: int = Field(default=8 * 3600, ge=60)
     secure_cookie: bool = False
     refresh_interval_s: float = Field(default=5.0, ge=1.0)

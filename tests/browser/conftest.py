@@ -27,6 +27,7 @@ from tests.integration.pull.conftest import make_stack  # noqa: F401  (the sync-
 from tests.running import Running
 
 ADMIN_KEY = "dashboard-admin-key-2026"
+VIEWER_KEY = "dashboard-viewer-key-2026"
 TOKEN = "dashboard-webhook-token"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "dashboard"
 CHROMIUM_ARGS = [
@@ -105,7 +106,7 @@ def dashboard_settings(**overrides: Any) -> Settings:
             "poll_interval_s": 0.1,
             "breaker_failure_threshold": 100,
         },
-        dashboard={"refresh_interval_s": 1.0},
+        dashboard={"refresh_interval_s": 1.0, "read_only_api_keys": [VIEWER_KEY]},
         **overrides,
     )
 

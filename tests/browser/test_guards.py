@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import Dashboard
+from tests.browser.conftest import VIEWER_KEY, Dashboard
 from tests.integration.queue.test_admin_api import make_dead_letter
 from tests.queue_factories import scalar
 
@@ -64,3 +64,21 @@ async def test_logout_ends_the_session(dashboard: Dashboard) -> None:
     await dashboard.page.wait_for_url(dashboard.url("/login"))
     await dashboard.page.goto(dashboard.url("/dead-letters"))
     assert dashboard.page.url.startswith(dashboard.url("/login"))
+
+
+async def test_a_read_only_key_sees_pages_but_cannot_act(dashboard: Dashboard) -> None:
+    """A viewer sees the dead letters without action buttons, and a forged POST answers 403."""
+    letter = await make_dead_letter(dashboard.container.sessions)
+    await dashboard.login(VIEWER_KEY)
+    page = dashboard.page
+    await page.goto(dashboard.url("/dead-letters"))
+    assert "ValueError: bad" in await page.inner_text("#groups")
+    assert await page.locator("#groups button").count() == 0
+    assert "read-only" in await page.inner_text("header")
+    token = await page.get_attribute("form.logout input[name=csrf_token]", "value")
+    answer = await page.context.request.post(
+        dashboard.url(f"/dead-letters/{letter}/replay"), form={"csrf_token": token}
+    )
+    assert answer.status == 403
+    assert "read-only" in await answer.text()
+    assert await scalar(dashboard.container.sessions, OPEN_SQL) == 1

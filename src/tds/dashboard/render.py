@@ -57,6 +57,11 @@ templates.env.filters.update(when=when, ago=ago, duration=duration, number=numbe
 templates.env.globals.update(entity_names=ENTITY_NAMES, csrf_field=CSRF_FIELD)
 
 
+def can_act(request: Request) -> bool:
+    """Whether to show action buttons (the routes check the role again on every POST)."""
+    return request.session.get("role") == "admin"
+
+
 def flash(request: Request, message: str, level: str = "ok") -> None:
     """A message shown once, on the next page this session renders."""
     request.session.setdefault("flash", []).append([level, message])
@@ -64,14 +69,14 @@ def flash(request: Request, message: str, level: str = "ok") -> None:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     messages = request.session.pop("flash", []) if "key" in request.session else []
-    context.update(request=request, csrf=csrf_token(request), messages=messages)
+    context.update(request=request, csrf=csrf_token(request), messages=messages, can_act=can_act(request))
     response: HTMLResponse = templates.TemplateResponse(request, template, context, status_code=status_code)
     return response
 
 
 def fragment(request: Request, template: str, **context: Any) -> HTMLResponse:
     """A partial page for htmx to swap in (no flash messages are consumed)."""
-    context.update(request=request, csrf=csrf_token(request), messages=[])
+    context.update(request=request, csrf=csrf_token(request), messages=[], can_act=can_act(request))
     response: HTMLResponse = templates.TemplateResponse(request, template, context)
     return response
 

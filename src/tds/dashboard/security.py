@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import Literal
 
 from fastapi import Depends, Request
 
@@ -17,6 +18,7 @@ from tds.errors import TdsError
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SESSION_COOKIE = "tds_dashboard"
+Role = Literal["admin", "viewer"]
 _DERIVATION_LABEL = b"tds-core dashboard session v1"
 
 
@@ -24,6 +26,12 @@ class NotLoggedIn(TdsError):
     """Log in to the dashboard first."""
 
     status_code = 401
+
+
+class ReadOnlySession(TdsError):
+    """This session is read-only: log in with an admin API key to act."""
+
+    status_code = 403
 
 
 class CsrfRejected(TdsError):
@@ -37,7 +45,7 @@ def session_secret(settings: Settings) -> str:
     configured = settings.dashboard.session_secret
     if configured is not None:
         return configured.get_secret_value()
-    keys = sorted(k.get_secret_value() for k in settings.api.admin_api_keys)
+    keys = sorted(key for key, _ in _keys(settings))
     if not keys:
         return secrets.token_urlsafe(32)
     return hmac.new(_DERIVATION_LABEL, "\n".join(keys).encode(), hashlib.sha256).hexdigest()
@@ -48,13 +56,17 @@ def key_fingerprint(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def matching_key(settings: Settings, given: str) -> str | None:
-    """The configured admin key equal to `given` (constant-time over every key), else None."""
+def _keys(settings: Settings) -> list[tuple[str, Role]]:
+    admin: list[tuple[str, Role]] = [(k.get_secret_value(), "admin") for k in settings.api.admin_api_keys]
+    return admin + [(k.get_secret_value(), "viewer") for k in settings.dashboard.read_only_api_keys]
+
+
+def matching_key(settings: Settings, given: str) -> tuple[str, Role] | None:
+    """The configured key equal to `given` and its role (constant-time over every key), else None."""
     found = None
-    for secret in settings.api.admin_api_keys:
-        key = secret.get_secret_value()
+    for key, role in _keys(settings):
         if given and hmac.compare_digest(given.encode(), key.encode()):
-            found = key
+            found = (key, role)
     return found
 
 
@@ -67,12 +79,24 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def open_session(request: Request, key: str, name: str = "") -> None:
+def open_session(request: Request, key: str, role: Role, name: str = "") -> None:
     """Starts a logged-in session: a fresh CSRF token, so one seen before login is worth nothing."""
     request.session.clear()
     who = f"{name.strip()[:80]} (dashboard)" if name.strip() else "dashboard"
-    request.session.update({"key": key_fingerprint(key), "at": int(time.time()), "who": who})
+    request.session.update({"key": key_fingerprint(key), "role": role, "at": int(time.time()), "who": who})
     csrf_token(request)
+
+
+def session_role(request: Request, settings: Settings) -> Role | None:
+    """The role of a session opened with a key that is still configured (as that key's role now)."""
+    held = request.session.get("key")
+    if not isinstance(held, str):
+        return None
+    found: Role | None = None
+    for key, role in _keys(settings):
+        if hmac.compare_digest(held, key_fingerprint(key)):
+            found = role
+    return found
 
 
 def operator(request: Request) -> str:
@@ -81,16 +105,15 @@ def operator(request: Request) -> str:
     return who if isinstance(who, str) and who else "dashboard"
 
 
-def logged_in(request: Request, settings: Settings) -> bool:
-    """The session was opened with a key that is still configured."""
-    held = request.session.get("key")
-    keys = [key_fingerprint(k.get_secret_value()) for k in settings.api.admin_api_keys]
-    return isinstance(held, str) and any(hmac.compare_digest(held, k) for k in keys)
-
-
 def require_login(request: Request, container: Container = Depends(get_container)) -> None:
-    if not logged_in(request, container.settings):
+    if session_role(request, container.settings) is None:
         raise NotLoggedIn()
+
+
+def require_admin_session(request: Request, container: Container = Depends(get_container)) -> None:
+    """Actions need a session opened with an admin key (a read-only key only looks)."""
+    if session_role(request, container.settings) != "admin":
+        raise ReadOnlySession()
 
 
 async def require_csrf(request: Request) -> None:
@@ -103,3 +126,9 @@ async def require_csrf(request: Request) -> None:
         given = value if isinstance(value, str) else None
     if not (isinstance(expected, str) and given and hmac.compare_digest(given, expected)):
         raise CsrfRejected()
+
+
+async def require_action(request: Request, container: Container = Depends(get_container)) -> None:
+    """What every action needs: an admin session and the form's CSRF token."""
+    require_admin_session(request, container)
+    await require_csrf(request)

@@ -7,9 +7,13 @@ from tds.dashboard.pages.auth import _safe_next
 from tds.dashboard.security import key_fingerprint, matching_key, session_secret
 
 
-def test_only_a_configured_key_matches() -> None:
-    settings = load_settings(api={"admin_api_keys": ["first-key-123", "second-key-456"]})
-    assert matching_key(settings, "second-key-456") == "second-key-456"
+def test_only_a_configured_key_matches_and_it_brings_its_role() -> None:
+    settings = load_settings(
+        api={"admin_api_keys": ["first-key-123", "second-key-456"]},
+        dashboard={"read_only_api_keys": ["viewer-key-789"]},
+    )
+    assert matching_key(settings, "second-key-456") == ("second-key-456", "admin")
+    assert matching_key(settings, "viewer-key-789") == ("viewer-key-789", "viewer")
     assert matching_key(settings, "second-key-45") is None
     assert matching_key(settings, "") is None
 

@@ -11,7 +11,7 @@ from tds.api.admin_alerts import alert_service
 from tds.api.admin_queue import MAX_ID
 from tds.api.deps import get_session
 from tds.dashboard.render import back_to, flash, render
-from tds.dashboard.security import operator, require_csrf, require_login
+from tds.dashboard.security import operator, require_action, require_login
 from tds.insights.alerts import ACTIVE_STATUSES, ALERT_STATUSES, AlertInsights
 
 router = APIRouter(prefix="/alerts", dependencies=[Depends(require_login)])
@@ -35,7 +35,7 @@ async def alerts_page(
     )
 
 
-@router.post("/{alert_id}/ack", dependencies=[Depends(require_csrf)])
+@router.post("/{alert_id}/ack", dependencies=[Depends(require_action)])
 async def acknowledge(
     request: Request, alert_id: int = Path(ge=1, le=MAX_ID), service: AlertService = Depends(alert_service)
 ) -> RedirectResponse:
@@ -44,7 +44,7 @@ async def acknowledge(
     return back_to("/alerts")
 
 
-@router.post("/{alert_id}/resolve", dependencies=[Depends(require_csrf)])
+@router.post("/{alert_id}/resolve", dependencies=[Depends(require_action)])
 async def resolve(
     request: Request, alert_id: int = Path(ge=1, le=MAX_ID), service: AlertService = Depends(alert_service)
 ) -> RedirectResponse:

@@ -36,12 +36,12 @@ async def login(
     next: str = Form("/dashboard/"),
     container: Container = Depends(get_container),
 ) -> HTMLResponse | RedirectResponse:
-    key = matching_key(container.settings, api_key.strip())
-    if key is None:
+    found = matching_key(container.settings, api_key.strip())
+    if found is None:
         no_keys = not container.settings.api.admin_api_keys
-        error = "That is not an admin API key of this installation."
+        error = "That is not an API key of this installation."
         return render(request, "login.html", 401, next=_safe_next(next), no_keys=no_keys, error=error)
-    open_session(request, key, name)
+    open_session(request, *found, name=name)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tds.api.admin_queue import MAX_ID, queue_service
 from tds.api.deps import get_session
 from tds.dashboard.render import back_to, flash, render
-from tds.dashboard.security import require_csrf, require_login
+from tds.dashboard.security import require_action, require_login
 from tds.insights.queue import QueueInsights
 from tds.queue.service import QueueService, canonical_entity
 
@@ -40,7 +40,7 @@ async def group_page(
     )
 
 
-@router.post("/{dead_letter_id}/replay", dependencies=[Depends(require_csrf)])
+@router.post("/{dead_letter_id}/replay", dependencies=[Depends(require_action)])
 async def replay_one(
     request: Request,
     dead_letter_id: int = Path(ge=1, le=MAX_ID),
@@ -52,7 +52,7 @@ async def replay_one(
     return back_to("/records", zoho_id=letter.entity_key.partition(":")[2], entity=letter.entity)
 
 
-@router.post("/replay-group", dependencies=[Depends(require_csrf)])
+@router.post("/replay-group", dependencies=[Depends(require_action)])
 async def replay_group(
     request: Request,
     entity: str = Form(...),
@@ -64,7 +64,7 @@ async def replay_group(
     return back_to("/dead-letters")
 
 
-@router.post("/{dead_letter_id}/discard", dependencies=[Depends(require_csrf)])
+@router.post("/{dead_letter_id}/discard", dependencies=[Depends(require_action)])
 async def discard(
     request: Request,
     dead_letter_id: int = Path(ge=1, le=MAX_ID),

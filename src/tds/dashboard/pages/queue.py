@@ -12,7 +12,7 @@ from tds.api.admin_queue import MAX_ID, queue_service
 from tds.api.deps import get_session
 from tds.dashboard.forms import job_filter, replay_filter
 from tds.dashboard.render import back_to, flash, render
-from tds.dashboard.security import require_csrf, require_login
+from tds.dashboard.security import require_action, require_login
 from tds.errors import NotFound
 from tds.insights.queue import JOB_STATUSES, QueueInsights
 from tds.queue.service import QueueService, validate_filter
@@ -52,7 +52,7 @@ async def job_page(
     return render(request, "job.html", page="queue", detail=detail)
 
 
-@router.post("/jobs/{job_id}/replay", dependencies=[Depends(require_csrf)])
+@router.post("/jobs/{job_id}/replay", dependencies=[Depends(require_action)])
 async def replay_job(
     request: Request,
     job_id: int = Path(ge=1, le=MAX_ID),
@@ -75,7 +75,7 @@ def filter_form(
     return {"entity": entity, "status": status, "since": since, "until": until}
 
 
-@router.post("/replay", response_class=HTMLResponse, dependencies=[Depends(require_csrf)])
+@router.post("/replay", response_class=HTMLResponse, dependencies=[Depends(require_action)])
 async def confirm_replay(
     request: Request,
     form: dict[str, str] = Depends(filter_form),
@@ -88,7 +88,7 @@ async def confirm_replay(
     return render(request, "replay_confirm.html", page="queue", **context)
 
 
-@router.post("/replay/run", dependencies=[Depends(require_csrf)])
+@router.post("/replay/run", dependencies=[Depends(require_action)])
 async def run_replay(
     request: Request,
     form: dict[str, str] = Depends(filter_form),

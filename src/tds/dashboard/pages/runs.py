@@ -11,7 +11,7 @@ from tds.api.admin_sync import SyncMode, request_cancel, start_runs
 from tds.api.deps import get_container, get_session
 from tds.bootstrap import Container
 from tds.dashboard.render import back_to, flash, fragment, render
-from tds.dashboard.security import require_csrf, require_login
+from tds.dashboard.security import require_action, require_login
 from tds.insights.runs import RunInsights
 from tds.pull.factory import zoho_configured
 
@@ -39,7 +39,7 @@ async def run_rows(request: Request, insights: RunInsights = Depends(run_insight
     return fragment(request, "_run_rows.html", runs=await insights.recent())
 
 
-@router.post("/start", dependencies=[Depends(require_csrf)])
+@router.post("/start", dependencies=[Depends(require_action)])
 async def start(
     request: Request,
     entity: str = Form(...),
@@ -51,7 +51,7 @@ async def start(
     return back_to("/sync")
 
 
-@router.post("/runs/{run_id}/cancel", dependencies=[Depends(require_csrf)])
+@router.post("/runs/{run_id}/cancel", dependencies=[Depends(require_action)])
 async def cancel(
     request: Request, run_id: int = Path(ge=1, le=MAX_ID), session: AsyncSession = Depends(get_session)
 ) -> RedirectResponse:
