@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.api.admin_queue import MAX_ID, queue_service
-from tds.api.deps import get_session
+from tds.dashboard.pages.queue import queue_insights
 from tds.dashboard.render import back_to, flash, render
 from tds.dashboard.security import require_action, require_login
 from tds.insights.queue import QueueInsights
 from tds.queue.service import QueueService, canonical_entity
 
 router = APIRouter(prefix="/dead-letters", dependencies=[Depends(require_login)])
-
-
-def queue_insights(session: AsyncSession = Depends(get_session)) -> QueueInsights:
-    return QueueInsights(session)
 
 
 @router.get("", response_class=HTMLResponse)
