@@ -36,6 +36,21 @@ class ApiSettings(BaseModel):
     admin_api_key_header: str = "X-API-Key"
 
 
+class DashboardSettings(BaseModel):
+    """The web dashboard at /dashboard: its login session cookie.
+
+    With no `session_secret` the cookie is signed with a key derived from the admin API keys, so every
+    API process of one installation accepts the same sessions and changing the keys ends them all.
+    `read_only_api_keys` open sessions that see every page but can take no action.
+    """
+
+    session_secret: SecretStr | None = None
+    read_only_api_keys: list[SecretStr] = Field(default_factory=list)
+    session_max_age_s: int = Field(default=8 * 3600, ge=60)
+    secure_cookie: bool = False
+    refresh_interval_s: float = Field(default=5.0, ge=1.0)
+
+
 class WebhookSettings(BaseModel):
     """How incoming Zoho webhooks are verified and bounded."""
 
@@ -136,6 +151,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     healer: HealerSettings = Field(default_factory=HealerSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
 
     @model_validator(mode="after")
     def _reject_placeholders(self) -> Settings:

@@ -7,13 +7,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.encoders import jsonable_encoder
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.api.deps import get_container, get_session, require_admin
 from tds.bootstrap import Container
 from tds.queue.jobs import ReplayableStatus, ReplayFilter, ReplayResult
-from tds.queue.service import MAX_PAGE_SIZE, QueueService
+from tds.queue.service import MAX_PAGE_SIZE, MAX_REASON_CHARS, QueueService
 
 router = APIRouter(prefix="/admin/queue", tags=["admin: queue"], dependencies=[Depends(require_admin)])
 MAX_ID = 2**63 - 1  # ids are bigint: anything larger cannot exist, and must not reach the driver
@@ -28,6 +28,23 @@ class ReplayRequest(BaseModel):
     since: AwareDatetime | None = None
     until: AwareDatetime | None = None
     status: ReplayableStatus | None = None
+
+
+class DiscardRequest(BaseModel):
+    """Why a dead letter is closed without running it again (kept with the entry)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=MAX_REASON_CHARS)
+
+
+class GroupReplayRequest(BaseModel):
+    """One error group of the dead-letter queue: an entity and its errors' first line, digits as `#`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entity: str
+    error: str
 
 
 def queue_service(
@@ -74,6 +91,25 @@ async def replay_dead_letter(
 ) -> dict[str, int]:
     """Queues the dead letter's inbox event again and marks the entry replayed."""
     return _counts(await service.replay_dead_letter(dead_letter_id))
+
+
+@router.post("/dead-letters/{dead_letter_id}/discard")
+async def discard_dead_letter(
+    body: DiscardRequest,
+    dead_letter_id: int = Path(ge=1, le=MAX_ID),
+    service: QueueService = Depends(queue_service),
+) -> dict[str, Any]:
+    """Closes an open dead letter without running it again; 409 when it is already resolved."""
+    await service.discard_dead_letter(dead_letter_id, body.reason)
+    return {"discarded": dead_letter_id}
+
+
+@router.post("/dead-letters/replay-group")
+async def replay_dead_letter_group(
+    body: GroupReplayRequest, service: QueueService = Depends(queue_service)
+) -> dict[str, int]:
+    """Queues again every open dead letter of one entity and error group (as the dashboard lists them)."""
+    return _counts(await service.replay_dead_letter_group(body.entity, body.error))
 
 
 @router.post("/events/{inbox_event_id}/replay")

@@ -19,6 +19,7 @@ from tds.pull.factory import PullComponents, zoho_configured
 from tds.pull.repository import SyncRunRepository
 
 log = logging.getLogger(__name__)
+SyncMode = Literal["full", "incremental"]
 router = APIRouter(prefix="/admin/sync", tags=["admin: sync"], dependencies=[Depends(require_admin)])
 
 
@@ -55,10 +56,15 @@ def pull_components(container: Container) -> PullComponents:
 @router.post("/{entity}", status_code=202)
 async def start_sync(
     entity: str,
-    mode: Literal["full", "incremental"] = Query("incremental"),
+    mode: SyncMode = Query("incremental"),
     container: Container = Depends(get_container),
 ) -> dict[str, Any]:
     """Starts one sync run (or one per entity for `all`) in the background; answers with the run ids."""
+    return {"status": "started", "mode": mode, "runs": await start_runs(container, entity, mode)}
+
+
+async def start_runs(container: Container, entity: str, mode: SyncMode) -> list[int]:
+    """Starts a background run of `entity` (or of every entity for `all`); the new run ids."""
     names = list(ENTITY_NAMES) if entity == "all" else [_canonical(entity)]
     pull = pull_components(container)
     running: BackgroundRuns = container.extras.setdefault("sync_runs", BackgroundRuns())
@@ -67,7 +73,7 @@ async def start_sync(
         run_id = await pull.service.start_run(name, mode)
         running.start(pull.service.run(name, mode, run_id=run_id))
         run_ids.append(run_id)
-    return {"status": "started", "mode": mode, "runs": run_ids}
+    return run_ids
 
 
 @router.get("/budget")
@@ -102,9 +108,14 @@ async def get_run(run_id: int, session: AsyncSession = Depends(get_session)) -> 
 @router.post("/runs/{run_id}/cancel", status_code=202)
 async def cancel_run(run_id: int, session: AsyncSession = Depends(get_session)) -> dict[str, Any]:
     """Asks a running run to stop after its current page."""
+    await request_cancel(session, run_id)
+    return {"status": "cancel requested", "run": run_id}
+
+
+async def request_cancel(session: AsyncSession, run_id: int) -> None:
+    """Asks a running run to stop after its current page; NotFound when it is not running."""
     if not await SyncRunRepository(session).request_cancel(run_id):
         raise NotFound(f"sync run {run_id} does not exist or has already finished")
-    return {"status": "cancel requested", "run": run_id}
 
 
 def _canonical(name: str) -> str:

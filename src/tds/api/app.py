@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from tds import __version__
 from tds.api import admin_alerts, admin_queue, admin_sync, health, metrics, operations, webhooks
 from tds.bootstrap import Container
+from tds.dashboard.app import MOUNT_PATH, create_dashboard
 from tds.errors import TdsError
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(operations.router)
     app.include_router(metrics.router)
     metrics.install_intake_metrics(app)
+    app.mount(MOUNT_PATH, create_dashboard(container))
     _install_error_handlers(app)
     return app
 

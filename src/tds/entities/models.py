@@ -33,4 +33,5 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_tds_audit_trail_entity", "entity", "entity_id", "changed_at"),
         Index("ix_tds_audit_trail_changed_at", "changed_at"),
+        Index("ix_tds_audit_trail_job", "queue_job_id"),
     )

@@ -45,4 +45,6 @@ class InboxEvent(Base):
     __table_args__ = (
         Index("ix_tds_inbox_events_entity_received", "entity", "received_at"),
         Index("ix_tds_inbox_events_received_at", "received_at"),
+        # Looking a record up by its Zoho id (the dashboard's records page).
+        Index("ix_tds_inbox_events_entity_id", "entity_id"),
     )

@@ -74,6 +74,9 @@ class QueueJob(Base):
         Index("ix_tds_sync_queue_pending_created", "created_at", postgresql_where=text("status = 'pending'")),
         Index("ix_tds_sync_queue_inbox", "inbox_event_id"),
         Index("ix_tds_sync_queue_status_updated", "status", "updated_at"),
+        # The dashboard's queue pages: newest jobs of one status, or of one entity in one status.
+        Index("ix_tds_sync_queue_status_id", "status", "id"),
+        Index("ix_tds_sync_queue_entity_status_id", "entity", "status", "id"),
     )
 
 
@@ -95,7 +98,11 @@ class DeadLetter(Base):
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     replayed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    discarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    discard_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_tds_dead_letter_queue_open", "failed_at", postgresql_where=text("resolved_at IS NULL")),
+        Index("ix_tds_dead_letter_queue_job", "queue_job_id"),
+        Index("ix_tds_dead_letter_queue_inbox", "inbox_event_id"),
     )

@@ -8,17 +8,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities import catalog
 from tds.errors import NotFound, TdsError
+from tds.queue.dead_letters import DeadLetterRepository
 from tds.queue.jobs import REPLAYABLE_STATUSES, DeadLetterView, QueueStats, ReplayFilter, ReplayResult
 from tds.queue.repository import QueueRepository
 from tds.worker.repository import WorkerRepository
 
 MAX_PAGE_SIZE = 500
+MAX_REASON_CHARS = 2000
 
 
 class InvalidQueueRequest(TdsError):
     """The queue request is invalid."""
 
     status_code = 400
+
+
+class DeadLetterClosed(TdsError):
+    """The dead letter is already resolved (replayed or discarded)."""
+
+    status_code = 409
 
 
 class QueueService:
@@ -44,6 +52,24 @@ class QueueService:
     async def replay_matching(self, where: ReplayFilter) -> ReplayResult:
         """Queues every inbox event the filter matches (at least one field must be given)."""
         return await self.repo.replay_matching(validate_filter(where), self.max_attempts)
+
+    async def replay_dead_letter_group(self, entity: str, error: str) -> ReplayResult:
+        """Queues again every open dead letter of `entity` in one error group (first line, digits as #)."""
+        result = await DeadLetterRepository(self.session).replay_group(
+            canonical_entity(entity), error, self.max_attempts
+        )
+        if result.matched == 0:
+            raise NotFound(f"no open dead letters of {entity} with that error", entity=entity)
+        return result
+
+    async def discard_dead_letter(self, dead_letter_id: int, reason: str) -> None:
+        """Closes an open dead letter without running it again; the reason is kept with the entry."""
+        reason = reason.strip()
+        if not reason or len(reason) > MAX_REASON_CHARS:
+            raise InvalidQueueRequest(f"give a reason for discarding (1..{MAX_REASON_CHARS} characters)")
+        letter = await self.dead_letter(dead_letter_id)
+        if not await DeadLetterRepository(self.session).discard(dead_letter_id, reason):
+            raise DeadLetterClosed(f"dead letter {dead_letter_id} is already resolved", id=letter.id)
 
     async def dead_letter(self, dead_letter_id: int) -> DeadLetterView:
         letter = await self.repo.get_dead_letter(dead_letter_id)

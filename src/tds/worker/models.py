@@ -46,4 +46,7 @@ class SyncLog(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    __table_args__ = (Index("ix_tds_sync_logs_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_tds_sync_logs_created_at", "created_at"),
+        Index("ix_tds_sync_logs_job", "queue_job_id"),
+    )

@@ -1,0 +1,1 @@
+"""The web dashboard: server-rendered pages over the insights reads and the admin services."""
