@@ -1,0 +1,215 @@
+"""The handler of a `sync: tds` profile entity: Zoho records into an ERP's own tables, set-based.
+
+The same steps as handlers.py (map, decide by version and content, write, audit), with the sync
+state kept in `tds_erp_versions` instead of the ERP's rows. Per batch: one read of the states,
+one write of them (guarded like the default upsert), then per target table one upsert (defaults on
+insert only, ERP-owned columns never named), one read per foreign key, and the child rows of the
+written records replaced (one delete, one insert), all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Integer, Numeric
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.entities.handler import EntityEvent, Outcome
+from tds.entities.handlers import CHILD_IGNORE, Plan, audit_row, map_event, rounds
+from tds.entities.mapping import MappedRecord, Row
+from tds.entities.naming import LOGICAL_TABLES
+from tds.entities.profile.compiled import ChildPlan, EntityPlan, TargetPlan
+from tds.entities.profile.expressions import Context
+from tds.entities.profiled_repository import ProfiledRepository
+from tds.entities.profiled_rows import project
+from tds.entities.profiled_rows import text as _text
+from tds.entities.repository import add_audit
+from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
+
+
+def _reviver(type_: Any) -> Any:
+    if isinstance(type_, Numeric) and not isinstance(type_, Integer):
+        return Decimal
+    if isinstance(type_, DateTime):
+        return datetime.fromisoformat
+    if isinstance(type_, Date):
+        return date.fromisoformat
+    return None
+
+
+_REVIVERS = {
+    name: {c.name: f for c in table.columns if (f := _reviver(c.type)) is not None}
+    for name, table in LOGICAL_TABLES.items()
+}
+
+
+def revive(table: str, row: Mapping[str, Any]) -> Row:
+    """A mapped row back from its JSON copy: numbers, dates and timestamps as the mapping makes them."""
+    revivers = _REVIVERS.get(table, {})
+    return {k: (revivers[k](v) if v is not None and k in revivers else v) for k, v in row.items()}
+
+
+def _stored(state: Row | None) -> tuple[Row | None, dict[str, list[Row]], str | None]:
+    """The stored row as versioning.py reads it, the stored child rows, and the logical table."""
+    if state is None:
+        return None, {}, None
+    doc = state["doc"] or {}
+    table = doc.get("table")
+    row = revive(table, doc.get("row") or {}) if table else {}
+    row.update(content_hash=state["content_hash"], is_deleted=state["is_deleted"])
+    row["source_modified_at"] = state["source_modified_at"]
+    children = {name: [revive(name, r) for r in rows] for name, rows in (doc.get("children") or {}).items()}
+    return row, children, table
+
+
+class ProfiledHandler:
+    """The EntityHandler of one `sync: tds` entity (see EntityPlan); never commits."""
+
+    def __init__(self, plan: EntityPlan) -> None:
+        self.plan = plan
+        self.entity = plan.entity
+
+    async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
+        records = [map_event(self.entity, event) for event in events]
+        outcomes = [Outcome.UNCHANGED] * len(events)
+        repository = ProfiledRepository(session)
+        for positions in rounds(records):
+            plans = await self._apply(repository, [(events[i], records[i]) for i in positions])
+            for position, plan in zip(positions, plans, strict=True):
+                outcomes[position] = plan.decision.outcome
+        return outcomes
+
+    async def _apply(
+        self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
+    ) -> list[Plan]:
+        states = await repository.states(self.entity, [record.zoho_id for _, record in pairs])
+        plans = [self._decide(event, record, states.get(record.zoho_id)) for event, record in pairs]
+        written = [p for p in plans if p.decision.writes]
+        if written:
+            await self._write(repository, written)
+        return plans
+
+    def _decide(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> Plan:
+        stored, stored_children, stored_table = _stored(state)
+        table = record.table or stored_table or self.plan.logical[0]
+        version = record.version or event.source_modified_at
+        collections = self.plan.child_collections
+        if event.action == "delete":
+            decision = decide_delete(record, stored, version or datetime.now(UTC))
+        else:
+            decision = decide_upsert(record, stored, version, collections)
+        plan = Plan(event, record, table, stored, decision)
+        carried = [name for name in collections if name in record.children]
+        if decision.outcome is Outcome.INSERTED:
+            plan.child_writes = carried
+        elif decision.outcome is Outcome.UPDATED:
+            for name in carried:
+                old = stored_children.get(name, [])
+                if child_changes(record.children[name], old, CHILD_IGNORE):
+                    plan.child_writes.append(name)
+                    plan.before_children[name] = old
+            plan.decision = settle(decision, plan.child_writes)
+        plan.stored_children = stored_children
+        return plan
+
+    async def _write(self, repository: ProfiledRepository, plans: list[Plan]) -> None:
+        keys = {id(p): self._keys(p) for p in plans}
+        for deleting in (False, True):
+            group = [p for p in plans if p.deleting is deleting]
+            saved = await repository.save_states(
+                [self._state(p, keys[id(p)]) for p in group], deleting=deleting
+            )
+            for plan in group:
+                if plan.record.zoho_id not in saved:
+                    plan.decision = Decision(Outcome.STALE, reason="a newer version was written concurrently")
+        live = [p for p in plans if p.decision.writes]
+        lookups = await self._lookups(repository)
+        for target in self.plan.targets:
+            mine = [p for p in live if target.when is None or p.table == target.when]
+            upserts = [p for p in mine if not p.deleting]
+            if upserts:
+                await self._upsert(repository, target, upserts, lookups)
+            deletes = [tuple(keys[id(p)][target.table.name]) for p in mine if p.deleting]
+            if deletes and target.on_delete.action == "delete":
+                await repository.delete_rows(target, deletes)
+            elif deletes and target.on_delete.action == "set":
+                await repository.set_columns(target, deletes, target.on_delete.set)
+        audit = [audit_row(self.entity, self._erp_table(p), p) for p in live]
+        await add_audit(repository.session, audit)
+
+    def _erp_table(self, plan: Plan) -> str:
+        return next(t.table.name for t in self.plan.targets if t.when is None or plan.table == t.when)
+
+    async def _lookups(self, repository: ProfiledRepository) -> dict[str, Any]:
+        return {lookup.model_dump_json(): await repository.lookup(lookup) for lookup in self.plan.lookups}
+
+    async def _upsert(
+        self, repository: ProfiledRepository, target: TargetPlan, plans: list[Plan], lookups: dict[str, Any]
+    ) -> None:
+        contexts = [Context(p.record.zoho_id, p.decision.row or {}, p.record.raw) for p in plans]
+        rows = await project(repository, self.entity, target.table.written, contexts, lookups)
+        returned = await repository.upsert(target, rows)
+        by_key = {tuple(_text(row[k]) for k in target.table.key): row for row in returned}
+        for child in target.children:
+            writing = [
+                (p, ctx, row)
+                for p, ctx, row in zip(plans, contexts, rows, strict=True)
+                if child.of in p.child_writes
+            ]
+            await self._children(repository, target, child, writing, by_key, lookups)
+
+    async def _children(
+        self,
+        repository: ProfiledRepository,
+        target: TargetPlan,
+        child: ChildPlan,
+        writing: list[tuple[Plan, Context, Row]],
+        by_key: dict[tuple[str | None, ...], Row],
+        lookups: dict[str, Any],
+    ) -> None:
+        """Replaces the child rows of the written parents (the ERP's own rows among them too)."""
+        parents: list[Any] = []
+        contexts: list[Context] = []
+        owners: list[Any] = []
+        for plan, _ctx, row in writing:
+            returned = by_key.get(tuple(_text(row[k]) for k in target.table.key))
+            if returned is None:  # the table's version guard refused the parent row
+                continue
+            parent = returned[child.parent_key]
+            parents.append(parent)
+            for line in plan.record.children[child.of]:
+                contexts.append(Context(plan.record.zoho_id, line, plan.record.raw, plan.decision.row))
+                owners.append(parent)
+        rows = await project(repository, self.entity, child.table.written, contexts, lookups)
+        for row, parent in zip(rows, owners, strict=True):
+            row[child.parent] = parent
+        await repository.replace_children(child, parents, rows)
+
+    def _keys(self, plan: Plan) -> dict[str, list[Any]]:
+        """The natural key of the record in each target it belongs to (from the row as it will be)."""
+        row = (plan.stored or {}) if plan.deleting else (plan.decision.row or {})
+        ctx = Context(plan.record.zoho_id, row, plan.record.raw)
+        found: dict[str, list[Any]] = {}
+        for target in self.plan.targets:
+            if target.when is None or plan.table == target.when:
+                columns = {c.name: c for c in target.table.columns}
+                found[target.table.name] = [_text(columns[k].compute(ctx)) for k in target.table.key]
+        return found
+
+    def _state(self, plan: Plan, keys: dict[str, list[Any]]) -> Row:
+        row = dict(plan.decision.row or {})
+        children = dict(plan.stored_children)
+        children.update({name: plan.record.children[name] for name in plan.child_writes})
+        return {
+            "entity": self.entity,
+            "zoho_id": plan.record.zoho_id,
+            "source_modified_at": row.get("source_modified_at"),
+            "content_hash": plan.decision.content_hash,
+            "is_deleted": plan.deleting,
+            "deleted_at": datetime.now(UTC) if plan.deleting else None,
+            "doc": {"table": plan.table, "row": row, "children": children},
+            "keys": keys,
+        }
