@@ -65,6 +65,16 @@ def _stored(state: Row | None) -> tuple[Row | None, dict[str, list[Row]], str | 
     return row, children, table
 
 
+def raw_line(raw: Mapping[str, Any], line: Row) -> Mapping[str, Any]:
+    """The Zoho entry a document line was mapped from (`zoho.<field>` in a line reads it)."""
+    entries = raw.get("line_items")
+    number = line.get("line_no")
+    if isinstance(entries, list) and isinstance(number, int) and 0 < number <= len(entries):
+        entry = entries[number - 1]
+        return entry if isinstance(entry, Mapping) else {}
+    return {}
+
+
 class ProfiledHandler:
     """The EntityHandler of one `sync: tds` entity (see EntityPlan); never commits."""
 
@@ -181,7 +191,8 @@ class ProfiledHandler:
             parent = returned[child.parent_key]
             parents.append(parent)
             for line in plan.record.children[child.of]:
-                contexts.append(Context(plan.record.zoho_id, line, plan.record.raw, plan.decision.row))
+                raw = raw_line(plan.record.raw, line)
+                contexts.append(Context(plan.record.zoho_id, line, raw, plan.decision.row))
                 owners.append(parent)
         rows = await project(repository, self.entity, child.table.written, contexts, lookups)
         for row, parent in zip(rows, owners, strict=True):

@@ -94,7 +94,7 @@ class EntityPlan:
         """Every look-up default of the entity's tables (resolved once per batch)."""
         tables = [t.table for t in self.targets] + [c.table for t in self.targets for c in t.children]
         found = [c.source.lookup for table in tables for c in table.written if c.source.lookup is not None]
-        return tuple(dict.fromkeys(found))
+        return tuple({lookup.model_dump_json(): lookup for lookup in found}.values())
 
 
 def _types(logical: tuple[str, ...]) -> dict[str, TypeEngine[Any]]:

@@ -67,8 +67,12 @@ def _number(value: Any, name: str) -> Decimal | None:
 
 
 def _integer(value: Any, name: str) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
     number = _number(value, name)
-    return None if number is None else v.integer(number, name)
+    if number is None:
+        return None
+    return v.integer(format(number, "f"), name)
 
 
 def _text(value: Any, name: str) -> str | None:
