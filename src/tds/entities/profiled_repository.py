@@ -140,7 +140,8 @@ def _resolve(ref: Reference) -> Select[Any]:
     return select(key, table.c[ref.column]).where(key == any_(bindparam("values", type_=_TEXTS)))
 
 
-def _lookup(lookup: Lookup) -> Select[Any]:
+def lookup_statement(lookup: Lookup) -> Select[Any]:
+    """The first value of a look-up default."""
     table = _foreign(lookup.table, lookup.column, *lookup.where)
     conditions = [cast(table.c[column], Text) == str(value) for column, value in lookup.where.items()]
     return select(table.c[lookup.column]).where(*conditions).limit(1)
@@ -169,7 +170,7 @@ class ProfiledRepository:
         return {key: value for key, value in result}
 
     async def lookup(self, lookup: Lookup) -> Any:
-        return (await self.session.execute(_lookup(lookup))).scalar()
+        return (await self.session.execute(lookup_statement(lookup))).scalar()
 
     async def upsert(self, target: TargetPlan, rows: Sequence[Row]) -> list[Row]:
         """One multi-row upsert; returns the key columns and parent keys of each row written."""

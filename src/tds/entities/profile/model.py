@@ -21,6 +21,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+def _qualified(table: str) -> str:
+    if "." not in table:
+        raise ValueError(f"write the table as schema.table ({table!r} has no schema)")
+    return table
+
+
 class Reference(_Strict):
     """A foreign key resolved through another table's Zoho key: `column` of the `table` row whose
     `key` equals the source value (order -> customer id by `zoho_contact_id`)."""
@@ -30,6 +36,8 @@ class Reference(_Strict):
     column: str = "id"
     type: Kind = "integer"
 
+    _schema = field_validator("table")(classmethod(lambda cls, v: _qualified(v)))
+
 
 class Lookup(_Strict):
     """A default looked up in the ERP: `column` of the first `table` row matching `where`."""
@@ -38,6 +46,8 @@ class Lookup(_Strict):
     column: str = "id"
     where: dict[str, str | int | bool] = Field(default_factory=dict)
     type: Kind = "integer"
+
+    _schema = field_validator("table")(classmethod(lambda cls, v: _qualified(v)))
 
 
 class Source(_Strict):
