@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.type_api import TypeEngine
 
 from tds.entities.naming import LOGICAL_TABLES
-from tds.entities.profile.expressions import Compiled, compile_source, kind_of
+from tds.entities.profile.expressions import Compiled, compile_source, const_kind, kind_of
 from tds.entities.profile.model import (
     ChildTable,
     DeleteRule,
@@ -112,14 +112,6 @@ def _plans(sources: Mapping[str, Source], types: Mapping[str, TypeEngine[Any]]) 
     return tuple(plans)
 
 
-def const_kind(value: object) -> Kind:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "integer"
-    return "number" if isinstance(value, float) else "text"
-
-
 def _table(
     metadata: MetaData,
     qualified: str,
@@ -175,7 +167,7 @@ def compile_entity(
     profile: Profile, entity: str, spec: EntityProfile, logical: tuple[str, ...]
 ) -> EntityPlan:
     """The writer's plan of one `sync: tds` entity; `logical` are the entity's mapped header tables."""
-    metadata = MetaData()
-    targets = tuple(_target(profile, metadata, target, logical) for target in spec.targets)
+    # One MetaData per target: two targets may write one table (customers and vendors in `parties`).
+    targets = tuple(_target(profile, MetaData(), target, logical) for target in spec.targets)
     collections = tuple(dict.fromkeys(c.of for t in targets for c in t.children))
     return EntityPlan(entity, logical, targets, collections)

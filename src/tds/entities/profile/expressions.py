@@ -162,6 +162,7 @@ def _uncoerced(source: Source) -> Compiled:
     equals = source.equals.lower() if source.equals is not None else None
     fill = _template(source.template) if source.template is not None else None
     constant = source.const
+    table = {str(k).lower(): value for k, value in source.values.items()} if source.values else None
 
     def value(ctx: Context) -> Any:
         for name in names:
@@ -169,6 +170,8 @@ def _uncoerced(source: Source) -> Compiled:
             if not _empty(found):
                 if equals is not None:
                     return str(found).strip().lower() == equals
+                if table is not None:
+                    return table.get(str(found).strip().lower(), constant)
                 return convert(found, name) if convert is not None else found
         if fill is not None and (filled := fill(ctx)) is not None:
             return filled
@@ -193,6 +196,15 @@ def kind_of_type(type_: TypeEngine[Any]) -> Kind:
     return next((kind for cls, kind in _KINDS_OF_TYPES if isinstance(type_, cls)), "text")
 
 
+def const_kind(value: object) -> Kind:
+    """The kind of a constant written in the profile."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "integer"
+    return "number" if isinstance(value, float) else "text"
+
+
 def kind_of(source: Source, logical: Mapping[str, TypeEngine[Any]]) -> Kind:
     """The kind of value `source` yields; `logical` types the mapped columns it may read."""
     if source.ref is not None:
@@ -201,6 +213,8 @@ def kind_of(source: Source, logical: Mapping[str, TypeEngine[Any]]) -> Kind:
         return source.lookup.type
     if source.equals is not None:
         return "bool"
+    if source.values:
+        return const_kind(next(iter(source.values.values())))
     if source.transform is not None:
         transform = source.transform
         return "text" if transform == "upper" or transform == "lower" else transform
@@ -210,10 +224,4 @@ def kind_of(source: Source, logical: Mapping[str, TypeEngine[Any]]) -> Kind:
             return kind_of_type(logical[base])
         if name == "zoho_id" or name.startswith("zoho."):
             return "text"
-    if isinstance(source.const, bool):
-        return "bool"
-    if isinstance(source.const, int):
-        return "integer"
-    if isinstance(source.const, float):
-        return "number"
-    return "text"
+    return const_kind(source.const) if source.const is not None else "text"

@@ -56,13 +56,15 @@ class Source(_Strict):
     `from` names sources tried in order, the first non-empty wins: a mapped column (`sku`,
     `customer_zoho_id`), `zoho_id` (the record's id), `zoho.<field>` (the Zoho record as sent,
     dotted for nested parts) or, in a child table, `parent.<column>` (the header's mapped column).
-    Then `transform` (or `equals`, for a boolean) applies; if the value is still empty, `template`
+    Then `transform` (or `equals`, for a boolean; or `values`, a table from Zoho's value to the
+    ERP's, matched case-insensitively) applies; if the value is still empty, `template`
     (`"SKU-{zoho_id}"`, names in braces as in `from`) or `const` is used.
     """
 
     from_: tuple[str, ...] = Field(default=(), alias="from")
     transform: Transform | None = None
     equals: str | None = None
+    values: dict[str, str | int | bool] | None = None
     template: str | None = None
     const: str | int | float | bool | None = None
     ref: Reference | None = None
