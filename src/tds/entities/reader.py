@@ -57,7 +57,9 @@ async def _native(session: AsyncSession, target: ErpTarget, entity: str, zoho_id
         if stored is not None:
             mapped = {k: v for k, v in stored.items() if k not in ("content_hash",)}
             row = ErpRow(target.tables.qualified_name(table), stored)
-            return ErpRecord(entity, zoho_id, [row], mapped, stored["source_modified_at"], stored["is_deleted"])
+            return ErpRecord(
+                entity, zoho_id, [row], mapped, stored["source_modified_at"], stored["is_deleted"]
+            )
     return ErpRecord(entity, zoho_id)
 
 

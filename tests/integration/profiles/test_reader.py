@@ -30,7 +30,11 @@ async def test_reads_both_tables_of_a_fanned_out_item(profiled_stack: StackFacto
     await deliver(shop, "item", z.detail("item", last_modified_time=z.T0))
     record = await read(shop, ErpMappingSettings(profile=EXAMPLES / "shop.yaml"), "item", ITEM)
     product, price = record.rows
-    assert (product.table, product.row["sku"], product.row["unit_price"]) == ("shop.products", "OIL-1L", Decimal("35.50"))
+    assert (product.table, product.row["sku"], product.row["unit_price"]) == (
+        "shop.products",
+        "OIL-1L",
+        Decimal("35.50"),
+    )
     assert (price.table, price.row["product_id"]) == ("shop.product_prices", product.row["id"])
     assert record.mapped is not None
     assert record.mapped["rate"] == Decimal("35.5")
