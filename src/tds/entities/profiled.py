@@ -9,6 +9,7 @@ written records replaced (one delete, one insert), all in the caller's transacti
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -28,6 +29,9 @@ from tds.entities.profiled_rows import project
 from tds.entities.profiled_rows import text as _text
 from tds.entities.repository import add_audit
 from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
+
+
+LOOKUP_TTL_S = 60.0
 
 
 def _reviver(type_: Any) -> Any:
@@ -81,6 +85,8 @@ class ProfiledHandler:
     def __init__(self, plan: EntityPlan) -> None:
         self.plan = plan
         self.entity = plan.entity
+        self._lookup_values: dict[str, Any] | None = None
+        self._lookups_read_at = 0.0
 
     async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
         records = [map_event(self.entity, event) for event in events]
@@ -154,7 +160,18 @@ class ProfiledHandler:
         return next(t.table.name for t in self.plan.targets if t.when is None or plan.table == t.when)
 
     async def _lookups(self, repository: ProfiledRepository) -> dict[str, Any]:
-        return {lookup.model_dump_json(): await repository.lookup(lookup) for lookup in self.plan.lookups}
+        """The look-up defaults, read at most once per LOOKUP_TTL_S (they name reference rows such as
+        a default category, which an ERP hardly ever changes); a look-up that found nothing is read
+        again at the next batch."""
+        now = time.monotonic()
+        if self._lookup_values is None or now - self._lookups_read_at > LOOKUP_TTL_S:
+            values = {
+                lookup.model_dump_json(): await repository.lookup(lookup) for lookup in self.plan.lookups
+            }
+            found = all(value is not None for value in values.values())
+            self._lookup_values, self._lookups_read_at = (values if found else None), now
+            return values
+        return self._lookup_values
 
     async def _upsert(
         self, repository: ProfiledRepository, target: TargetPlan, plans: list[Plan], lookups: dict[str, Any]

@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.type_api import TypeEngine
 
 from tds.entities.naming import LOGICAL_TABLES
-from tds.entities.profile.expressions import Compiled, compile_source, const_kind, kind_of
+from tds.entities.profile.expressions import Compiled, compile_source, const_kind, kind_of, kind_of_type
 from tds.entities.profile.model import (
     ChildTable,
     DeleteRule,
@@ -108,8 +108,19 @@ def _plans(sources: Mapping[str, Source], types: Mapping[str, TypeEngine[Any]]) 
     plans = []
     for name, source in sources.items():
         kind = kind_of(source, types)
-        plans.append(ColumnPlan(name, source, compile_source(source, kind), kind))
+        coerce = None if _already_of_kind(source, kind, types) else kind
+        plans.append(ColumnPlan(name, source, compile_source(source, coerce), kind))
     return tuple(plans)
+
+
+def _already_of_kind(source: Source, kind: Kind, types: Mapping[str, TypeEngine[Any]]) -> bool:
+    """Whether every value `source` can yield is of `kind` already (a mapped column read as it is)."""
+    plain = (
+        source.transform is None and source.equals is None and not source.values and source.template is None
+    )
+    constant_fits = source.const is None or const_kind(source.const) == kind
+    logical = bool(source.from_) and all(kind_of_type(types[n]) == kind for n in source.from_ if n in types)
+    return plain and constant_fits and logical and all(n in types for n in source.from_)
 
 
 def _table(
