@@ -100,7 +100,8 @@ async def main(url: str, count: int, entities: list[str]) -> None:
                 )
             ratios = "   ".join(f"{p / b:.2f}" for p, b in zip(profiled, base, strict=True))
             print(
-                f"{entity:<11} {'ratio':<14} {ratios}   (profiled / default; {count} events, batches of 100, best of {ROUNDS})"
+                f"{entity:<11} {'ratio':<14} {ratios}   "
+                f"(profiled / default; {count} events, batches of 100, best of {ROUNDS})"
             )
     finally:
         await engine.dispose()

@@ -15,7 +15,8 @@ from tds.entities.profiled_repository import lookup_statement
 # Every column of the tables named `schema.table` in :tables (information_schema, as the server sees it).
 COLUMNS_SQL = text(
     """
-    SELECT table_schema || '.' || table_name AS qualified, column_name, data_type, is_nullable = 'YES' AS nullable,
+    SELECT table_schema || '.' || table_name AS qualified, column_name, data_type,
+           is_nullable = 'YES' AS nullable,
            column_default IS NOT NULL OR is_identity = 'YES' OR is_generated = 'ALWAYS' AS has_default
     FROM information_schema.columns
     WHERE table_schema || '.' || table_name = ANY(CAST(:tables AS text[]))

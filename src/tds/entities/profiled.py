@@ -30,7 +30,6 @@ from tds.entities.profiled_rows import text as _text
 from tds.entities.repository import add_audit
 from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
 
-
 LOOKUP_TTL_S = 60.0
 
 

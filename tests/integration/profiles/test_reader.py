@@ -12,8 +12,8 @@ from tds.entities.reader import read_erp_record
 from tds.entities.target import build_target
 from tests import zoho_samples as z
 from tests.e2e.conftest import Stack
-from tests.integration.profiles.conftest import EXAMPLES, StackFactory
 from tests.integration.entities.conftest import make_event
+from tests.integration.profiles.conftest import EXAMPLES, StackFactory
 from tests.integration.profiles.test_shop_erp import deliver
 
 ITEM = "4600000000100001"

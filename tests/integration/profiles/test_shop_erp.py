@@ -84,7 +84,8 @@ async def test_contacts_go_to_customers_and_suppliers(shop: Stack) -> None:
     vendor = z.detail("contact", contact_id="4600000000300009", contact_type="vendor", company_name="Müller")
     await deliver(shop, "contact", vendor)
     (customer,) = await shop.rows(
-        "SELECT c.*, cur.code AS currency FROM shop.customers c JOIN shop.currencies cur ON cur.id = c.currency_id"
+        "SELECT c.*, cur.code AS currency FROM shop.customers c"
+        " JOIN shop.currencies cur ON cur.id = c.currency_id"
     )
     assert (customer["customer_code"], customer["name_ar"]) == ("C-4600000000300001", "مؤسسة النخيل للتجارة")
     assert (customer["name"], customer["payment_terms"], customer["currency"]) == (
@@ -118,7 +119,8 @@ async def test_order_before_its_customer_retries_then_lands_with_lines(profiled_
     (order,) = await shop.rows("SELECT * FROM shop.sales_orders")
     assert (order["order_number"], order["status"], order["discount_pct"]) == ("SO-00042", "OPEN", 10)
     lines = await shop.rows(
-        "SELECT l.*, p.sku FROM shop.sales_order_lines l JOIN shop.products p ON p.id = l.product_id ORDER BY line_no"
+        "SELECT l.*, p.sku FROM shop.sales_order_lines l JOIN shop.products p ON p.id = l.product_id"
+        " ORDER BY line_no"
     )
     assert [(line["line_no"], line["sku"], line["order_id"]) for line in lines] == [
         (1, "OIL-1L", order["id"]),
@@ -166,7 +168,8 @@ async def test_price_book_and_users(shop: Stack) -> None:
     (price_list,) = await shop.rows("SELECT * FROM shop.price_lists")
     assert (price_list["name"], price_list["is_active"]) == ("قائمة أسعار الجملة", True)
     items = await shop.rows(
-        "SELECT p.zoho_item_id, i.price FROM shop.price_list_items i JOIN shop.products p ON p.id = i.product_id"
+        "SELECT p.zoho_item_id, i.price FROM shop.price_list_items i"
+        " JOIN shop.products p ON p.id = i.product_id"
         " ORDER BY p.zoho_item_id"
     )
     assert [(i["zoho_item_id"], i["price"]) for i in items] == [
@@ -175,7 +178,8 @@ async def test_price_book_and_users(shop: Stack) -> None:
     ]
     await deliver(shop, "user", z.detail("user"))
     (staff,) = await shop.rows("SELECT * FROM shop.staff")
-    assert staff["is_active"] is True and staff["branch_id"] is not None
+    assert staff["is_active"] is True
+    assert staff["branch_id"] is not None
 
 
 async def test_item_delete_sets_the_erp_flag(shop: Stack) -> None:

@@ -72,7 +72,10 @@ class TestProfileFormat:
         assert "key column(s) ['k'] of s.t must be mapped" in err.value.message
 
     def test_owned_columns_cannot_be_mapped(self) -> None:
-        text = "entities:\n  item:\n    targets:\n      - {table: s.t, key: k, columns: {k: zoho_id}, owned: [k]}\n"
+        text = (
+            "entities:\n  item:\n    targets:\n"
+            "      - {table: s.t, key: k, columns: {k: zoho_id}, owned: [k]}\n"
+        )
         with pytest.raises(ConfigurationError, match="ERP-owned column"):
             parse_profile(text)
 
@@ -81,7 +84,7 @@ class TestProfileFormat:
             "entities:\n  item:\n    targets:\n      - table: s.t\n        key: k\n"
             "        columns: {k: zoho_id, p: {from: x, ref: {table: parents, key: z}}}\n"
         )
-        with pytest.raises(ConfigurationError, match="schema.table"):
+        with pytest.raises(ConfigurationError, match=r"schema\.table"):
             parse_profile(text)
 
     def test_unknown_entity_is_refused(self, tmp_path) -> None:

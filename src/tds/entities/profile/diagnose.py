@@ -147,7 +147,7 @@ def _check_table(checker: _Checker, plan: TablePlan, owned: Sequence[str], extra
 def diagnose(
     plans: Mapping[str, EntityPlan], owned: Mapping[str, Sequence[str]], catalog: DbCatalog
 ) -> list[Problem]:
-    """Every problem of the `sync: tds` plans against `catalog`; `owned` lists each table's ERP-owned columns."""
+    """Every problem of the `sync: tds` plans against `catalog`; `owned`: each table's ERP-owned columns."""
     checker = _Checker(catalog)
     for plan in plans.values():
         for target in plan.targets:
