@@ -36,7 +36,7 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
         print(f"embedded PostgreSQL data directory: {settings.db.data_dir}", file=sys.stderr)
     if not await _erp_profile_ok(container):
         await container.aclose()
-        return 2
+        return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

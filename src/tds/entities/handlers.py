@@ -9,7 +9,7 @@ trail. The decisions in between are versioning.py's pure rules, per event, in Py
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -119,14 +119,8 @@ class RecordHandler:
         self.child_tables = tuple(child.table for child in spec.children)
 
     async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
-        records = [map_event(self.spec.entity, event) for event in events]
-        outcomes = [Outcome.UNCHANGED] * len(events)
         repository = ErpRepository(session, self.tables)
-        for positions in rounds(records):
-            plans = await self._apply(repository, [(events[i], records[i]) for i in positions])
-            for position, plan in zip(positions, plans, strict=True):
-                outcomes[position] = plan.decision.outcome
-        return outcomes
+        return await apply_in_rounds(self.spec.entity, events, lambda pairs: self._apply(repository, pairs))
 
     async def _apply(
         self, repository: ErpRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
@@ -224,6 +218,21 @@ class RecordHandler:
                 await repository.replace_children(child.table, child.parent, stale, rows)
             else:
                 await repository.upsert_children(child.table, (child.parent, *child.keys), rows)
+
+
+async def apply_in_rounds(
+    entity: str,
+    events: Sequence[EntityEvent],
+    apply: Callable[[list[tuple[EntityEvent, MappedRecord]]], Awaitable[list[Plan]]],
+) -> list[Outcome]:
+    """Maps the events, applies them round by round (see `rounds`), and returns their outcomes."""
+    records = [map_event(entity, event) for event in events]
+    outcomes = [Outcome.UNCHANGED] * len(events)
+    for positions in rounds(records):
+        plans = await apply([(events[i], records[i]) for i in positions])
+        for position, plan in zip(positions, plans, strict=True):
+            outcomes[position] = plan.decision.outcome
+    return outcomes
 
 
 def map_event(entity: str, event: EntityEvent) -> MappedRecord:

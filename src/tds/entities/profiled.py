@@ -19,13 +19,13 @@ from sqlalchemy import Date, DateTime, Integer, Numeric
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities.handler import EntityEvent, Outcome
-from tds.entities.handlers import CHILD_IGNORE, Plan, audit_row, map_event, rounds
+from tds.entities.handlers import CHILD_IGNORE, Plan, apply_in_rounds, audit_row
 from tds.entities.mapping import MappedRecord, Row
 from tds.entities.naming import LOGICAL_TABLES
 from tds.entities.profile.compiled import ChildPlan, EntityPlan, TargetPlan
 from tds.entities.profile.expressions import Context
 from tds.entities.profiled_repository import ProfiledRepository
-from tds.entities.profiled_rows import project
+from tds.entities.profiled_rows import project, resolve_key
 from tds.entities.profiled_rows import text as _text
 from tds.entities.repository import add_audit
 from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
@@ -88,14 +88,8 @@ class ProfiledHandler:
         self._lookups_read_at = 0.0
 
     async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
-        records = [map_event(self.entity, event) for event in events]
-        outcomes = [Outcome.UNCHANGED] * len(events)
         repository = ProfiledRepository(session)
-        for positions in rounds(records):
-            plans = await self._apply(repository, [(events[i], records[i]) for i in positions])
-            for position, plan in zip(positions, plans, strict=True):
-                outcomes[position] = plan.decision.outcome
-        return outcomes
+        return await apply_in_rounds(self.entity, events, lambda pairs: self._apply(repository, pairs))
 
     async def _apply(
         self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
@@ -147,13 +141,22 @@ class ProfiledHandler:
             upserts = [p for p in mine if not p.deleting]
             if upserts:
                 await self._upsert(repository, target, upserts, lookups)
-            deletes = [tuple(keys[id(p)][target.table.name]) for p in mine if p.deleting]
+            deletes = await self._delete_keys(repository, target, [keys[id(p)] for p in mine if p.deleting])
             if deletes and target.on_delete.action == "delete":
                 await repository.delete_rows(target, deletes)
             elif deletes and target.on_delete.action == "set":
                 await repository.set_columns(target, deletes, target.on_delete.set)
         audit = [audit_row(self.entity, self._erp_table(p), p) for p in live]
         await add_audit(repository.session, audit)
+
+    async def _delete_keys(
+        self, repository: ProfiledRepository, target: TargetPlan, keys: list[dict[str, list[Any]]]
+    ) -> list[list[Any]]:
+        """The keys of the rows a delete touches, as the table holds them (rows never written: none)."""
+        if target.on_delete.action == "keep":
+            return []
+        found = [await resolve_key(repository, target, k[target.table.name]) for k in keys]
+        return [key for key in found if key is not None]
 
     def _erp_table(self, plan: Plan) -> str:
         return next(t.table.name for t in self.plan.targets if t.when is None or plan.table == t.when)

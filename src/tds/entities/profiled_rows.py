@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tds.entities.profile.compiled import ColumnPlan
+from tds.entities.profile.compiled import ColumnPlan, TargetPlan
 from tds.entities.profile.expressions import Context
 from tds.entities.profile.model import Reference
 from tds.entities.profiled_repository import ProfiledRepository
@@ -81,3 +81,19 @@ async def project(
         elif column.source.ref is not None:
             await _resolve(repository, entity, column, rows, contexts)
     return rows
+
+
+async def resolve_key(
+    repository: ProfiledRepository, target: TargetPlan, values: Sequence[Any]
+) -> list[Any] | None:
+    """A natural key as the table holds it: key columns that are foreign keys resolved (None: no row)."""
+    columns = {c.name: c for c in target.table.columns}
+    key: list[Any] = []
+    for name, value in zip(target.table.key, values, strict=True):
+        ref = columns[name].source.ref
+        if ref is not None and value is not None:
+            value = (await repository.resolve(ref, [value])).get(str(value))
+            if value is None:
+                return None
+        key.append(value)
+    return key

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities.mapping import Row
-from tds.entities.profile.compiled import TargetPlan
 from tds.entities.profiled import revive
 from tds.entities.profiled_repository import ProfiledRepository
+from tds.entities.profiled_rows import resolve_key
 from tds.entities.repository import ErpRepository
 from tds.entities.target import SPEC_BY_ENTITY, ErpTarget
 
@@ -63,20 +62,6 @@ async def _native(session: AsyncSession, target: ErpTarget, entity: str, zoho_id
     return ErpRecord(entity, zoho_id)
 
 
-async def _key(repository: ProfiledRepository, target: TargetPlan, values: list[Any]) -> list[Any] | None:
-    """The stored natural key as the table has it (a key that is a foreign key is resolved)."""
-    columns = {c.name: c for c in target.table.columns}
-    key: list[Any] = []
-    for name, value in zip(target.table.key, values, strict=True):
-        ref = columns[name].source.ref
-        if ref is not None and value is not None:
-            value = (await repository.resolve(ref, [value])).get(str(value))
-            if value is None:
-                return None
-        key.append(value)
-    return key
-
-
 async def read_erp_record(session: AsyncSession, target: ErpTarget, entity: str, zoho_id: str) -> ErpRecord:
     """The current ERP row(s) of Zoho record `zoho_id` of `entity` (canonical catalog name).
 
@@ -97,7 +82,7 @@ async def read_erp_record(session: AsyncSession, target: ErpTarget, entity: str,
     rows: list[ErpRow] = []
     for plan in target.plans[entity].targets:
         stored_key = keys.get(plan.table.name)
-        key = await _key(repository, plan, stored_key) if stored_key is not None else None
+        key = await resolve_key(repository, plan, stored_key) if stored_key is not None else None
         if key is not None:
             found = await repository.rows_by_key(plan.table.name, plan.table.key, [key])
             rows += [ErpRow(plan.table.name, row) for row in found]

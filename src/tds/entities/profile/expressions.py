@@ -127,13 +127,9 @@ def _template(template: str) -> Callable[[Context], str | None]:
 Compiled = Callable[[Context], Any]
 
 
+# Bringing a value to a column's kind is that kind's transform (json values pass as they are).
 _COERCE: dict[Kind, Callable[[Any, str], Any]] = {
-    "text": _text,
-    "number": _number,
-    "integer": _integer,
-    "date": _day,
-    "timestamp": _moment,
-    "bool": v.flag,
+    kind: _TRANSFORMS[kind] for kind in ("text", "number", "integer", "date", "timestamp", "bool")
 }
 
 
