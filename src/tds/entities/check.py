@@ -82,5 +82,7 @@ async def check_erp(session: AsyncSession, settings: ErpMappingSettings) -> Chec
     try:
         target = build_target(settings)
     except ConfigurationError as exc:
-        return CheckResult(name, [Problem("profile", exc.message, "correct the profile file or the TDS_ERP__* settings")])
+        return CheckResult(
+            name, [Problem("profile", exc.message, "correct the profile file or the TDS_ERP__* settings")]
+        )
     return CheckResult(name, await check_target(session, target))
