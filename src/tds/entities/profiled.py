@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities.handler import EntityEvent, Outcome
 from tds.entities.handlers import CHILD_IGNORE, Plan, apply_in_rounds, audit_row
-from tds.entities.mapping import MappedRecord, Row
+from tds.entities.mapping import MappedRecord, Row, content_hash
 from tds.entities.naming import LOGICAL_TABLES
 from tds.entities.profile.compiled import ChildPlan, EntityPlan, TargetPlan
 from tds.entities.profile.expressions import Context
@@ -94,12 +94,35 @@ class ProfiledHandler:
     async def _apply(
         self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
     ) -> list[Plan]:
-        states = await repository.states(self.entity, [record.zoho_id for _, record in pairs])
-        plans = [self._decide(event, record, states.get(record.zoho_id)) for event, record in pairs]
+        brief = await repository.states(self.entity, [r.zoho_id for _, r in pairs], with_docs=False)
+        unchanged = {r.zoho_id for e, r in pairs if self._unchanged(e, r, brief.get(r.zoho_id))}
+        wanted = [r.zoho_id for _, r in pairs if r.zoho_id in brief and r.zoho_id not in unchanged]
+        states = await repository.states(self.entity, wanted)
+        plans = [
+            Plan(event, record, record.table or "", None, Decision(Outcome.UNCHANGED))
+            if record.zoho_id in unchanged
+            else self._decide(event, record, states.get(record.zoho_id))
+            for event, record in pairs
+        ]
         written = [p for p in plans if p.decision.writes]
         if written:
             await self._write(repository, written)
         return plans
+
+    def _unchanged(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> bool:
+        """Whether a complete record (no column absent) has the stored content at a version no older:
+        versioning.py's UNCHANGED, told without reading the stored document."""
+        if state is None or state["is_deleted"] or event.action == "delete" or record.absent:
+            return False
+        version = record.version or event.source_modified_at
+        stored_version = state["source_modified_at"]
+        if version is not None and stored_version is not None and version < stored_version:
+            return False
+        row = dict(record.row)
+        if version is not None:
+            row["source_modified_at"] = version
+        children = {name: record.children.get(name) for name in self.plan.child_collections}
+        return bool(content_hash(row, children) == state["content_hash"])
 
     def _decide(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> Plan:
         stored, stored_children, stored_table = _stored(state)

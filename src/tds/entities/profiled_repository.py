@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     ARRAY,
     Column,
@@ -47,9 +48,13 @@ _TEXTS = ARRAY(Text)
 
 
 @cache
-def _select_states() -> Select[Any]:
-    """The sync state of a batch of records of one entity."""
-    columns = [c for c in _VERSIONS.columns if c.key not in ("entity", "updated_at")]
+def _select_states(with_docs: bool) -> Select[Any]:
+    """The sync state of a batch of records of one entity; the documents as JSON text (parsed by
+    orjson), and only when asked for: an unchanged record is told by its hash alone."""
+    brief = ("entity", "updated_at", "doc", "keys")
+    columns: list[Any] = [c for c in _VERSIONS.columns if c.key not in brief]
+    if with_docs:
+        columns += [cast(_VERSIONS.c.doc, Text).label("doc"), cast(_VERSIONS.c["keys"], Text).label("keys")]
     return select(*columns).where(
         _VERSIONS.c.entity == bindparam("entity"), _VERSIONS.c.zoho_id == any_(bindparam("ids", type_=_TEXTS))
     )
@@ -153,9 +158,19 @@ class ProfiledRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def states(self, entity: str, ids: Sequence[str]) -> dict[str, Row]:
-        result = await self.session.execute(_select_states(), {"entity": entity, "ids": list(ids)})
-        return {row["zoho_id"]: dict(row) for row in result.mappings()}
+    async def states(self, entity: str, ids: Sequence[str], *, with_docs: bool = True) -> dict[str, Row]:
+        """The sync states of `ids` by id: version, hash, deleted flag and (`with_docs`) the
+        mapped row as last applied (`doc`) and its natural keys (`keys`)."""
+        if not ids:
+            return {}
+        params = {"entity": entity, "ids": list(ids)}
+        result = await self.session.execute(_select_states(with_docs), params)
+        states = {row["zoho_id"]: dict(row) for row in result.mappings()}
+        if with_docs:
+            for state in states.values():
+                state["doc"] = None if state["doc"] is None else orjson.loads(state["doc"])
+                state["keys"] = None if state["keys"] is None else orjson.loads(state["keys"])
+        return states
 
     async def save_states(self, rows: Sequence[Row], *, deleting: bool) -> set[str]:
         """Writes sync states; returns the ids written (the others lost a race to a newer version)."""
