@@ -42,6 +42,8 @@ class ErpVersion(Base):
     Those tables have no column for Zoho's version or a content hash, so they live here, with the
     mapped row as last applied (`doc`: change detection, the audit's `before`, deletes) and the
     natural keys it was written under in each target table (`keys`: reading the ERP row back).
+    `input_hash` fingerprints the record as it came (its carried columns only), so that the same
+    record again is known unchanged without reading `doc`.
     """
 
     __tablename__ = "tds_erp_versions"
@@ -50,6 +52,7 @@ class ErpVersion(Base):
     zoho_id: Mapped[str] = mapped_column(Text, primary_key=True)
     source_modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     content_hash: Mapped[str] = mapped_column(Text)
+    input_hash: Mapped[str | None] = mapped_column(Text)
     is_deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     doc: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -110,19 +110,24 @@ class ProfiledHandler:
         return plans
 
     def _unchanged(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> bool:
-        """Whether a complete record (no column absent) has the stored content at a version no older:
-        versioning.py's UNCHANGED, told without reading the stored document."""
-        if state is None or state["is_deleted"] or event.action == "delete" or record.absent:
+        """Whether the record came exactly as it was last applied, at a version no older: then
+        versioning.py would find it UNCHANGED too; told without reading the stored document."""
+        if state is None or state["is_deleted"] or event.action == "delete":
             return False
         version = record.version or event.source_modified_at
         stored_version = state["source_modified_at"]
         if version is not None and stored_version is not None and version < stored_version:
             return False
-        row = dict(record.row)
+        return bool(self._input_hash(record, version) == state["input_hash"])
+
+    def _input_hash(self, record: MappedRecord, version: datetime | None) -> str:
+        """The record as it came: carried columns, the names of the absent ones, the child rows."""
+        row = {k: v for k, v in record.row.items() if k not in record.absent}
         if version is not None:
             row["source_modified_at"] = version
+        row["(absent)"] = sorted(record.absent)
         children = {name: record.children.get(name) for name in self.plan.child_collections}
-        return bool(content_hash(row, children) == state["content_hash"])
+        return content_hash(row, children)
 
     def _decide(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> Plan:
         stored, stored_children, stored_table = _stored(state)
@@ -231,7 +236,8 @@ class ProfiledHandler:
             if returned is None:  # the table's version guard refused the parent row
                 continue
             parent = returned[child.parent_key]
-            parents.append(parent)
+            if not returned["tds_inserted"]:  # a row just inserted has no child rows to replace
+                parents.append(parent)
             for line in plan.record.children[child.of]:
                 raw = raw_line(plan.record.raw, line)
                 contexts.append(Context(plan.record.zoho_id, line, raw, plan.decision.row))
@@ -261,6 +267,9 @@ class ProfiledHandler:
             "zoho_id": plan.record.zoho_id,
             "source_modified_at": row.get("source_modified_at"),
             "content_hash": plan.decision.content_hash,
+            "input_hash": None
+            if plan.deleting
+            else self._input_hash(plan.record, row.get("source_modified_at")),
             "is_deleted": plan.deleting,
             "deleted_at": datetime.now(UTC) if plan.deleting else None,
             "doc": {"table": plan.table, "row": row, "children": children},

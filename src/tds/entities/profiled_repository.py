@@ -111,7 +111,9 @@ def _upsert_target(target: TargetPlan) -> Any:
     upsert = stmt.on_conflict_do_update(
         index_elements=[table.c[k] for k in plan.key], set_=updates, where=guard
     )
-    return upsert.returning(*(table.c[name] for name in target.returned))
+    # xmax = 0 tells a row this statement inserted from one it updated (PostgreSQL's own marker).
+    inserted = literal_column("xmax").cast(Text) == "0"
+    return upsert.returning(*(table.c[name] for name in target.returned), inserted.label("tds_inserted"))
 
 
 def _child_columns(plan: TablePlan, parent: str) -> tuple[Column[Any], ...]:

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("zoho_id", sa.Text(), nullable=False),
         sa.Column("source_modified_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("content_hash", sa.Text(), nullable=False),
+        sa.Column("input_hash", sa.Text(), nullable=True),
         sa.Column("is_deleted", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("doc", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
