@@ -57,13 +57,14 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import alerts, emulator, sync
+    from tds.commands import alerts, emulator, erp, sync
     from tds.commands import queue as queue_commands
 
     app.command()(sync.sync)
     app.command()(emulator.emulator)
     app.command()(queue_commands.replay)
     app.add_typer(alerts.app, name="alerts")
+    app.add_typer(erp.app, name="erp")
 
 
 _register_feature_commands()

@@ -116,12 +116,14 @@ class PullSettings(BaseModel):
 
 
 class ErpMappingSettings(BaseModel):
-    """Remaps the default ERP schema's table and column names onto an existing ERP database.
+    """The ERP target: a profile file (`profile`, YAML or TOML; docs/erp-profiles.md), else the
+    default `erp.*` schema, whose table and column names `tables` and `columns` may still rename.
 
     `tables` maps a logical table (`products`) to a physical name (`inventory.items` or `items`);
     `columns` maps `table.column` (`products.name`) to a physical column name.
     """
 
+    profile: Path | None = None
     schema_name: str = "erp"
     tables: dict[str, str] = Field(default_factory=dict)
     columns: dict[str, str] = Field(default_factory=dict)

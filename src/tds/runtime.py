@@ -34,6 +34,9 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     container = await build_container(settings)
     if container.embedded_server is not None:
         print(f"embedded PostgreSQL data directory: {settings.db.data_dir}", file=sys.stderr)
+    if not await _erp_profile_ok(container):
+        await container.aclose()
+        return 1
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -49,6 +52,19 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     finally:
         await container.aclose()
     return 0 if all(results) else 1
+
+
+async def _erp_profile_ok(container: Container) -> bool:
+    """The ERP profile checked against the database (`tds erp check`); a broken one stops the start."""
+    from tds.db.engine import transaction
+    from tds.entities.check import check_erp
+
+    async with transaction(container.sessions) as session:
+        result = await check_erp(session, container.settings.erp)
+    if not result.ok:
+        log.error("refusing to start: the ERP profile does not fit the database")
+        print(result.text, file=sys.stderr)
+    return result.ok
 
 
 async def _guard(part: Coroutine[Any, Any, None], stop: asyncio.Event) -> bool:

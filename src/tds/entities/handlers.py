@@ -9,25 +9,24 @@ trail. The decisions in between are versioning.py's pure rules, per event, in Py
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.config import ErpMappingSettings
-from tds.entities.catalog import ENTITY_NAMES
 from tds.entities.handler import EntityEvent, EntityHandler, Outcome
 from tds.entities.mapping import MappedRecord, Row, map_record
-from tds.entities.naming import ErpTables, build_erp_tables
+from tds.entities.naming import ErpTables
 from tds.entities.repository import ErpRepository
 from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
 
 log = logging.getLogger(__name__)
 
-_AUDIT_ACTIONS = {Outcome.INSERTED: "insert", Outcome.UPDATED: "update", Outcome.DELETED: "delete"}
+AUDIT_ACTIONS = {Outcome.INSERTED: "insert", Outcome.UPDATED: "update", Outcome.DELETED: "delete"}
 # A child row's own copy of the record version changes with every version; it is not content.
-_CHILD_IGNORE = frozenset({"source_modified_at"})
+CHILD_IGNORE = frozenset({"source_modified_at"})
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ SPECS: tuple[RecordSpec, ...] = (
 
 
 @dataclass(slots=True)
-class _Plan:
+class Plan:
     """One event on its way through a batch."""
 
     event: EntityEvent
@@ -87,13 +86,14 @@ class _Plan:
     child_writes: list[str] = field(default_factory=list)
     before_children: dict[str, list[Row]] = field(default_factory=dict)
     deleted_at: datetime | None = None
+    stored_children: dict[str, list[Row]] = field(default_factory=dict)
 
     @property
     def deleting(self) -> bool:
         return self.event.action == "delete"
 
 
-def _rounds(records: Sequence[MappedRecord]) -> list[list[int]]:
+def rounds(records: Sequence[MappedRecord]) -> list[list[int]]:
     """Batch positions split so that no round holds a record twice (normally: one round).
 
     The queue sends at most one event per record; if it ever sends more, they apply in order
@@ -119,23 +119,12 @@ class RecordHandler:
         self.child_tables = tuple(child.table for child in spec.children)
 
     async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
-        records = [self._map(event) for event in events]
-        outcomes = [Outcome.UNCHANGED] * len(events)
         repository = ErpRepository(session, self.tables)
-        for positions in _rounds(records):
-            plans = await self._apply(repository, [(events[i], records[i]) for i in positions])
-            for position, plan in zip(positions, plans, strict=True):
-                outcomes[position] = plan.decision.outcome
-        return outcomes
-
-    def _map(self, event: EntityEvent) -> MappedRecord:
-        # A delete may carry only its id (in the event, not the payload).
-        fallback = event.entity_id if event.action == "delete" else None
-        return map_record(self.spec.entity, event.payload or {}, fallback)
+        return await apply_in_rounds(self.spec.entity, events, lambda pairs: self._apply(repository, pairs))
 
     async def _apply(
         self, repository: ErpRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
-    ) -> list[_Plan]:
+    ) -> list[Plan]:
         ids = [record.zoho_id for _, record in pairs]
         stored = {table: await repository.stored(table, ids) for table in self.spec.tables}
         plans = [self._decide(event, record, stored) for event, record in pairs]
@@ -143,7 +132,7 @@ class RecordHandler:
         await self._write(repository, plans)
         return plans
 
-    def _decide(self, event: EntityEvent, record: MappedRecord, stored: dict[str, dict[str, Row]]) -> _Plan:
+    def _decide(self, event: EntityEvent, record: MappedRecord, stored: dict[str, dict[str, Row]]) -> Plan:
         table = record.table or next(
             (name for name in self.spec.tables if record.zoho_id in stored[name]), self.spec.tables[0]
         )
@@ -161,12 +150,12 @@ class RecordHandler:
                 event.job_id,
                 decision.reason,
             )
-        plan = _Plan(event, record, table, row, decision)
+        plan = Plan(event, record, table, row, decision)
         if decision.outcome is Outcome.INSERTED or (decision.outcome is Outcome.DELETED and row is None):
             plan.child_writes = [name for name in self.child_tables if name in record.children]
         return plan
 
-    async def _compare_children(self, repository: ErpRepository, plans: list[_Plan]) -> None:
+    async def _compare_children(self, repository: ErpRepository, plans: list[Plan]) -> None:
         """Reads the stored child rows of updated records and keeps the child tables that changed."""
         for child in self.spec.children:
             updated = [
@@ -182,13 +171,13 @@ class RecordHandler:
                 if not child.replace:  # per-key upserts leave other keys alone: compare like with like
                     keys = {tuple(row[k] for k in child.keys) for row in new}
                     old = [row for row in old if tuple(row[k] for k in child.keys) in keys]
-                if child_changes(new, old, _CHILD_IGNORE):
+                if child_changes(new, old, CHILD_IGNORE):
                     plan.child_writes.append(child.table)
                     plan.before_children[child.table] = old
         for plan in plans:
             plan.decision = settle(plan.decision, plan.child_writes)
 
-    async def _write(self, repository: ErpRepository, plans: list[_Plan]) -> None:
+    async def _write(self, repository: ErpRepository, plans: list[Plan]) -> None:
         for table in self.spec.tables:
             upserts = [p for p in plans if p.table == table and p.decision.writes and not p.deleting]
             deletes = [p for p in plans if p.table == table and p.decision.writes and p.deleting]
@@ -202,9 +191,10 @@ class RecordHandler:
                 self._lost_races(deletes, deleted.keys())
         written_plans = [p for p in plans if p.decision.writes]
         await self._write_children(repository, written_plans)
-        await repository.add_audit([self._audit(p) for p in written_plans])
+        table_of = self.tables.qualified_name
+        await repository.add_audit([audit_row(self.spec.entity, table_of(p.table), p) for p in written_plans])
 
-    def _lost_races(self, plans: list[_Plan], written: Collection[str]) -> None:
+    def _lost_races(self, plans: list[Plan], written: Collection[str]) -> None:
         """A row PostgreSQL's version guard refused: a newer version was committed meanwhile."""
         for plan in plans:
             if plan.record.zoho_id not in written:
@@ -216,7 +206,7 @@ class RecordHandler:
                     plan.decision.reason,
                 )
 
-    async def _write_children(self, repository: ErpRepository, plans: list[_Plan]) -> None:
+    async def _write_children(self, repository: ErpRepository, plans: list[Plan]) -> None:
         for child in self.spec.children:
             targets = [p for p in plans if child.table in p.child_writes]
             if not targets:
@@ -229,30 +219,53 @@ class RecordHandler:
             else:
                 await repository.upsert_children(child.table, (child.parent, *child.keys), rows)
 
-    def _audit(self, plan: _Plan) -> Row:
-        decision = plan.decision
-        before: Row | None = None
-        if plan.stored is not None:
-            before = {k: v for k, v in plan.stored.items() if k not in ("zoho_id", "content_hash")}
-            before.update(plan.before_children)
-        after: Row = dict(decision.row or {})
-        after["is_deleted"], after["deleted_at"] = plan.deleting, plan.deleted_at
-        after.update({name: plan.record.children[name] for name in plan.child_writes})
-        return {
-            "entity": self.spec.entity,
-            "entity_id": plan.record.zoho_id,
-            "erp_table": self.tables.qualified_name(plan.table),
-            "action": _AUDIT_ACTIONS[decision.outcome],
-            "before": before,
-            "after": after,
-            "changed_fields": decision.changed,
-            "inbox_event_id": plan.event.inbox_event_id,
-            "queue_job_id": plan.event.job_id,
-            "source": plan.event.source,
-        }
+
+async def apply_in_rounds(
+    entity: str,
+    events: Sequence[EntityEvent],
+    apply: Callable[[list[tuple[EntityEvent, MappedRecord]]], Awaitable[list[Plan]]],
+) -> list[Outcome]:
+    """Maps the events, applies them round by round (see `rounds`), and returns their outcomes."""
+    records = [map_event(entity, event) for event in events]
+    outcomes = [Outcome.UNCHANGED] * len(events)
+    for positions in rounds(records):
+        plans = await apply([(events[i], records[i]) for i in positions])
+        for position, plan in zip(positions, plans, strict=True):
+            outcomes[position] = plan.decision.outcome
+    return outcomes
 
 
-def _header(plan: _Plan) -> Row:
+def map_event(entity: str, event: EntityEvent) -> MappedRecord:
+    """The event's record, mapped; a delete may carry only its id (in the event, not the payload)."""
+    fallback = event.entity_id if event.action == "delete" else None
+    return map_record(entity, event.payload or {}, fallback)
+
+
+def audit_row(entity: str, erp_table: str, plan: Plan) -> Row:
+    """The audit trail row of one written plan: before and after, in logical column names."""
+    decision = plan.decision
+    before: Row | None = None
+    if plan.stored is not None:
+        before = {k: v for k, v in plan.stored.items() if k not in ("zoho_id", "content_hash")}
+        before.update(plan.before_children)
+    after: Row = dict(decision.row or {})
+    after["is_deleted"], after["deleted_at"] = plan.deleting, plan.deleted_at
+    after.update({name: plan.record.children[name] for name in plan.child_writes})
+    return {
+        "entity": entity,
+        "entity_id": plan.record.zoho_id,
+        "erp_table": erp_table,
+        "action": AUDIT_ACTIONS[decision.outcome],
+        "before": before,
+        "after": after,
+        "changed_fields": decision.changed,
+        "inbox_event_id": plan.event.inbox_event_id,
+        "queue_job_id": plan.event.job_id,
+        "source": plan.event.source,
+    }
+
+
+def _header(plan: Plan) -> Row:
     """The header row as written: the decided columns plus the sync columns."""
     row = dict(plan.decision.row or {})
     row["zoho_id"] = plan.record.zoho_id
@@ -265,10 +278,7 @@ def _header(plan: _Plan) -> Row:
 
 
 def build_handlers(erp: ErpMappingSettings) -> dict[str, EntityHandler]:
-    """One handler per catalog entity, all writing through the tables `erp` names (built once here)."""
-    tables = build_erp_tables(erp)
-    handlers: dict[str, EntityHandler] = {spec.entity: RecordHandler(spec, tables) for spec in SPECS}
-    missing = set(ENTITY_NAMES) - handlers.keys()
-    if missing:
-        raise RuntimeError(f"no handler for {sorted(missing)}")
-    return handlers
+    """One handler per catalog entity, as the ERP profile `erp` names says (see target.py)."""
+    from tds.entities.target import build_target  # target.py builds on this module
+
+    return dict(build_target(erp).handlers)

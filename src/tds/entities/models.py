@@ -1,11 +1,11 @@
-"""The audit trail: one row per ERP change, written in the same transaction as the change."""
+"""The audit trail (one row per ERP change, in the same transaction) and the ERP-side sync state."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Text, false, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,3 +35,27 @@ class AuditEntry(Base):
         Index("ix_tds_audit_trail_changed_at", "changed_at"),
         Index("ix_tds_audit_trail_job", "queue_job_id"),
     )
+
+
+class ErpVersion(Base):
+    """The sync state of one record written to an ERP's own tables (a `sync: tds` profile entity).
+
+    Those tables have no column for Zoho's version or a content hash, so they live here, with the
+    mapped row as last applied (`doc`: change detection, the audit's `before`, deletes) and the
+    natural keys it was written under in each target table (`keys`: reading the ERP row back).
+    `input_hash` fingerprints the record as it came (its carried columns only), so that the same
+    record again is known unchanged without reading `doc`.
+    """
+
+    __tablename__ = "tds_erp_versions"
+
+    entity: Mapped[str] = mapped_column(Text, primary_key=True)
+    zoho_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    source_modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    content_hash: Mapped[str] = mapped_column(Text)
+    input_hash: Mapped[str | None] = mapped_column(Text)
+    is_deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    doc: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    keys: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

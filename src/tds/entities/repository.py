@@ -217,6 +217,10 @@ class ErpRepository:
             await self.session.execute(_upsert_children(physical, keys), _arrays(_written(physical), rows))
 
     async def add_audit(self, entries: Sequence[Row]) -> None:
-        """One multi-row insert into tds_audit_trail."""
-        if entries:
-            await self.session.execute(_insert(_AUDIT), _arrays(_written(_AUDIT), entries))
+        await add_audit(self.session, entries)
+
+
+async def add_audit(session: AsyncSession, entries: Sequence[Row]) -> None:
+    """One multi-row insert into tds_audit_trail."""
+    if entries:
+        await session.execute(_insert(_AUDIT), _arrays(_written(_AUDIT), entries))

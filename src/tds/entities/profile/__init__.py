@@ -1,0 +1,1 @@
+"""ERP target profiles: the format (model), reading a file (loader), and what it compiles to."""

@@ -1,0 +1,277 @@
+"""The handler of a `sync: tds` profile entity: Zoho records into an ERP's own tables, set-based.
+
+The same steps as handlers.py (map, decide by version and content, write, audit), with the sync
+state kept in `tds_erp_versions` instead of the ERP's rows. Per batch: one read of the states,
+one write of them (guarded like the default upsert), then per target table one upsert (defaults on
+insert only, ERP-owned columns never named), one read per foreign key, and the child rows of the
+written records replaced (one delete, one insert), all in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Integer, Numeric
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.entities.handler import EntityEvent, Outcome
+from tds.entities.handlers import CHILD_IGNORE, Plan, apply_in_rounds, audit_row
+from tds.entities.mapping import MappedRecord, Row, content_hash
+from tds.entities.naming import LOGICAL_TABLES
+from tds.entities.profile.compiled import ChildPlan, EntityPlan, TargetPlan
+from tds.entities.profile.expressions import Context
+from tds.entities.profiled_repository import ProfiledRepository
+from tds.entities.profiled_rows import project, resolve_key
+from tds.entities.profiled_rows import text as _text
+from tds.entities.repository import add_audit
+from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
+
+LOOKUP_TTL_S = 60.0
+
+
+def _reviver(type_: Any) -> Any:
+    if isinstance(type_, Numeric) and not isinstance(type_, Integer):
+        return Decimal
+    if isinstance(type_, DateTime):
+        return datetime.fromisoformat
+    if isinstance(type_, Date):
+        return date.fromisoformat
+    return None
+
+
+_REVIVERS = {
+    name: {c.name: f for c in table.columns if (f := _reviver(c.type)) is not None}
+    for name, table in LOGICAL_TABLES.items()
+}
+
+
+def revive(table: str, row: Mapping[str, Any]) -> Row:
+    """A mapped row back from its JSON copy: numbers, dates and timestamps as the mapping makes them."""
+    revivers = _REVIVERS.get(table, {})
+    return {k: (revivers[k](v) if v is not None and k in revivers else v) for k, v in row.items()}
+
+
+def _stored(state: Row | None) -> tuple[Row | None, dict[str, list[Row]], str | None]:
+    """The stored row as versioning.py reads it, the stored child rows, and the logical table."""
+    if state is None:
+        return None, {}, None
+    doc = state["doc"] or {}
+    table = doc.get("table")
+    row = revive(table, doc.get("row") or {}) if table else {}
+    row.update(content_hash=state["content_hash"], is_deleted=state["is_deleted"])
+    row["source_modified_at"] = state["source_modified_at"]
+    children = {name: [revive(name, r) for r in rows] for name, rows in (doc.get("children") or {}).items()}
+    return row, children, table
+
+
+def raw_line(raw: Mapping[str, Any], line: Row) -> Mapping[str, Any]:
+    """The Zoho entry a document line was mapped from (`zoho.<field>` in a line reads it)."""
+    entries = raw.get("line_items")
+    number = line.get("line_no")
+    if isinstance(entries, list) and isinstance(number, int) and 0 < number <= len(entries):
+        entry = entries[number - 1]
+        return entry if isinstance(entry, Mapping) else {}
+    return {}
+
+
+class ProfiledHandler:
+    """The EntityHandler of one `sync: tds` entity (see EntityPlan); never commits."""
+
+    def __init__(self, plan: EntityPlan) -> None:
+        self.plan = plan
+        self.entity = plan.entity
+        self._lookup_values: dict[str, Any] | None = None
+        self._lookups_read_at = 0.0
+
+    async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
+        repository = ProfiledRepository(session)
+        return await apply_in_rounds(self.entity, events, lambda pairs: self._apply(repository, pairs))
+
+    async def _apply(
+        self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
+    ) -> list[Plan]:
+        brief = await repository.states(self.entity, [r.zoho_id for _, r in pairs], with_docs=False)
+        unchanged = {r.zoho_id for e, r in pairs if self._unchanged(e, r, brief.get(r.zoho_id))}
+        wanted = [r.zoho_id for _, r in pairs if r.zoho_id in brief and r.zoho_id not in unchanged]
+        states = await repository.states(self.entity, wanted)
+        plans = [
+            Plan(event, record, record.table or "", None, Decision(Outcome.UNCHANGED))
+            if record.zoho_id in unchanged
+            else self._decide(event, record, states.get(record.zoho_id))
+            for event, record in pairs
+        ]
+        written = [p for p in plans if p.decision.writes]
+        if written:
+            await self._write(repository, written)
+        return plans
+
+    def _unchanged(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> bool:
+        """Whether the record came exactly as it was last applied, at a version no older: then
+        versioning.py would find it UNCHANGED too; told without reading the stored document."""
+        if state is None or state["is_deleted"] or event.action == "delete":
+            return False
+        version = record.version or event.source_modified_at
+        stored_version = state["source_modified_at"]
+        if version is not None and stored_version is not None and version < stored_version:
+            return False
+        return bool(self._input_hash(record, version) == state["input_hash"])
+
+    def _input_hash(self, record: MappedRecord, version: datetime | None) -> str:
+        """The record as it came: carried columns, the names of the absent ones, the child rows."""
+        row = {k: v for k, v in record.row.items() if k not in record.absent}
+        if version is not None:
+            row["source_modified_at"] = version
+        row["(absent)"] = sorted(record.absent)
+        children = {name: record.children.get(name) for name in self.plan.child_collections}
+        return content_hash(row, children)
+
+    def _decide(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> Plan:
+        stored, stored_children, stored_table = _stored(state)
+        table = record.table or stored_table or self.plan.logical[0]
+        version = record.version or event.source_modified_at
+        collections = self.plan.child_collections
+        if event.action == "delete":
+            decision = decide_delete(record, stored, version or datetime.now(UTC))
+        else:
+            decision = decide_upsert(record, stored, version, collections)
+        plan = Plan(event, record, table, stored, decision)
+        carried = [name for name in collections if name in record.children]
+        if decision.outcome is Outcome.INSERTED:
+            plan.child_writes = carried
+        elif decision.outcome is Outcome.UPDATED:
+            for name in carried:
+                old = stored_children.get(name, [])
+                if child_changes(record.children[name], old, CHILD_IGNORE):
+                    plan.child_writes.append(name)
+                    plan.before_children[name] = old
+            plan.decision = settle(decision, plan.child_writes)
+        plan.stored_children = stored_children
+        return plan
+
+    async def _write(self, repository: ProfiledRepository, plans: list[Plan]) -> None:
+        keys = {id(p): self._keys(p) for p in plans}
+        for deleting in (False, True):
+            group = [p for p in plans if p.deleting is deleting]
+            saved = await repository.save_states(
+                [self._state(p, keys[id(p)]) for p in group], deleting=deleting
+            )
+            for plan in group:
+                if plan.record.zoho_id not in saved:
+                    plan.decision = Decision(Outcome.STALE, reason="a newer version was written concurrently")
+        live = [p for p in plans if p.decision.writes]
+        lookups = await self._lookups(repository)
+        for target in self.plan.targets:
+            mine = [p for p in live if target.when is None or p.table == target.when]
+            upserts = [p for p in mine if not p.deleting]
+            if upserts:
+                await self._upsert(repository, target, upserts, lookups)
+            deletes = await self._delete_keys(repository, target, [keys[id(p)] for p in mine if p.deleting])
+            if deletes and target.on_delete.action == "delete":
+                await repository.delete_rows(target, deletes)
+            elif deletes and target.on_delete.action == "set":
+                await repository.set_columns(target, deletes, target.on_delete.set)
+        audit = [audit_row(self.entity, self._erp_table(p), p) for p in live]
+        await add_audit(repository.session, audit)
+
+    async def _delete_keys(
+        self, repository: ProfiledRepository, target: TargetPlan, keys: list[dict[str, list[Any]]]
+    ) -> list[list[Any]]:
+        """The keys of the rows a delete touches, as the table holds them (rows never written: none)."""
+        if target.on_delete.action == "keep":
+            return []
+        found = [await resolve_key(repository, target, k[target.table.name]) for k in keys]
+        return [key for key in found if key is not None]
+
+    def _erp_table(self, plan: Plan) -> str:
+        return next(t.table.name for t in self.plan.targets if t.when is None or plan.table == t.when)
+
+    async def _lookups(self, repository: ProfiledRepository) -> dict[str, Any]:
+        """The look-up defaults, read at most once per LOOKUP_TTL_S (they name reference rows such as
+        a default category, which an ERP hardly ever changes); a look-up that found nothing is read
+        again at the next batch."""
+        now = time.monotonic()
+        if self._lookup_values is None or now - self._lookups_read_at > LOOKUP_TTL_S:
+            values = {
+                lookup.model_dump_json(): await repository.lookup(lookup) for lookup in self.plan.lookups
+            }
+            found = all(value is not None for value in values.values())
+            self._lookup_values, self._lookups_read_at = (values if found else None), now
+            return values
+        return self._lookup_values
+
+    async def _upsert(
+        self, repository: ProfiledRepository, target: TargetPlan, plans: list[Plan], lookups: dict[str, Any]
+    ) -> None:
+        contexts = [Context(p.record.zoho_id, p.decision.row or {}, p.record.raw) for p in plans]
+        rows = await project(repository, self.entity, target.table.written, contexts, lookups)
+        returned = await repository.upsert(target, rows)
+        by_key = {tuple(_text(row[k]) for k in target.table.key): row for row in returned}
+        for child in target.children:
+            writing = [
+                (p, ctx, row)
+                for p, ctx, row in zip(plans, contexts, rows, strict=True)
+                if child.of in p.child_writes
+            ]
+            await self._children(repository, target, child, writing, by_key, lookups)
+
+    async def _children(
+        self,
+        repository: ProfiledRepository,
+        target: TargetPlan,
+        child: ChildPlan,
+        writing: list[tuple[Plan, Context, Row]],
+        by_key: dict[tuple[str | None, ...], Row],
+        lookups: dict[str, Any],
+    ) -> None:
+        """Replaces the child rows of the written parents (the ERP's own rows among them too)."""
+        parents: list[Any] = []
+        contexts: list[Context] = []
+        owners: list[Any] = []
+        for plan, _ctx, row in writing:
+            returned = by_key.get(tuple(_text(row[k]) for k in target.table.key))
+            if returned is None:  # the table's version guard refused the parent row
+                continue
+            parent = returned[child.parent_key]
+            if not returned["tds_inserted"]:  # a row just inserted has no child rows to replace
+                parents.append(parent)
+            for line in plan.record.children[child.of]:
+                raw = raw_line(plan.record.raw, line)
+                contexts.append(Context(plan.record.zoho_id, line, raw, plan.decision.row))
+                owners.append(parent)
+        rows = await project(repository, self.entity, child.table.written, contexts, lookups)
+        for row, parent in zip(rows, owners, strict=True):
+            row[child.parent] = parent
+        await repository.replace_children(child, parents, rows)
+
+    def _keys(self, plan: Plan) -> dict[str, list[Any]]:
+        """The natural key of the record in each target it belongs to (from the row as it will be)."""
+        row = (plan.stored or {}) if plan.deleting else (plan.decision.row or {})
+        ctx = Context(plan.record.zoho_id, row, plan.record.raw)
+        found: dict[str, list[Any]] = {}
+        for target in self.plan.targets:
+            if target.when is None or plan.table == target.when:
+                columns = {c.name: c for c in target.table.columns}
+                found[target.table.name] = [_text(columns[k].compute(ctx)) for k in target.table.key]
+        return found
+
+    def _state(self, plan: Plan, keys: dict[str, list[Any]]) -> Row:
+        row = dict(plan.decision.row or {})
+        children = dict(plan.stored_children)
+        children.update({name: plan.record.children[name] for name in plan.child_writes})
+        return {
+            "entity": self.entity,
+            "zoho_id": plan.record.zoho_id,
+            "source_modified_at": row.get("source_modified_at"),
+            "content_hash": plan.decision.content_hash,
+            "input_hash": None
+            if plan.deleting
+            else self._input_hash(plan.record, row.get("source_modified_at")),
+            "is_deleted": plan.deleting,
+            "deleted_at": datetime.now(UTC) if plan.deleting else None,
+            "doc": {"table": plan.table, "row": row, "children": children},
+            "keys": keys,
+        }

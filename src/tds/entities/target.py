@@ -1,0 +1,96 @@
+"""The ERP target of an installation: its profile, compiled once into tables, plans and handlers.
+
+`build_target(settings.erp)` is the one place a profile becomes handlers: `sync: columns`
+entities (the default `erp.*` schema) get the RecordHandler of handlers.py over the renamed tables,
+`sync: tds` entities the ProfiledHandler over their compiled plan, and entities the profile leaves
+out a handler that completes their events without writing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.config import ErpMappingSettings
+from tds.entities.catalog import ENTITY_NAMES
+from tds.entities.handler import EntityEvent, EntityHandler, Outcome
+from tds.entities.handlers import SPECS, RecordHandler
+from tds.entities.naming import ErpTables, build_erp_tables
+from tds.entities.profile.compiled import EntityPlan, compile_entity
+from tds.entities.profile.loader import load_profile
+from tds.entities.profile.model import Profile
+from tds.entities.profile.native import native_names
+from tds.entities.profiled import ProfiledHandler
+from tds.errors import ConfigurationError
+
+log = logging.getLogger(__name__)
+SPEC_BY_ENTITY = {spec.entity: spec for spec in SPECS}
+
+
+class NotInProfile:
+    """The handler of an entity the profile does not list: its events complete, nothing is written."""
+
+    def __init__(self, entity: str) -> None:
+        self.entity = entity
+
+    async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
+        log.debug(
+            "%d %s event(s) not written: the ERP profile has no %s", len(events), self.entity, self.entity
+        )
+        return [Outcome.UNCHANGED] * len(events)
+
+
+@dataclass(frozen=True)
+class ErpTarget:
+    """The profile and what it compiled to (built once per process)."""
+
+    profile: Profile
+    tables: ErpTables
+    plans: Mapping[str, EntityPlan]
+    handlers: Mapping[str, EntityHandler]
+
+    def sync_mode(self, entity: str) -> str | None:
+        """`columns`, `tds`, or None for an entity the profile does not list."""
+        spec = self.profile.entities.get(entity)
+        return None if spec is None else spec.sync
+
+
+def _check_entities(profile: Profile) -> None:
+    unknown = sorted(set(profile.entities) - set(ENTITY_NAMES))
+    if unknown:
+        known = ", ".join(ENTITY_NAMES)
+        raise ConfigurationError(
+            f"ERP profile: unknown entities {unknown} (known: {known})", setting="erp.profile"
+        )
+
+
+def compile_target(profile: Profile, remaps: ErpMappingSettings) -> ErpTarget:
+    """Compiles `profile`; `remaps` are the `erp.*` settings (renames of the default profile)."""
+    _check_entities(profile)
+    default_tables = {spec.entity: spec.tables[0] for spec in SPECS}
+    tables = build_erp_tables(native_names(profile, default_tables, remaps))
+    plans: dict[str, EntityPlan] = {}
+    handlers: dict[str, EntityHandler] = {}
+    for entity in ENTITY_NAMES:
+        spec = profile.entities.get(entity)
+        record_spec = SPEC_BY_ENTITY[entity]
+        if spec is None:
+            handlers[entity] = NotInProfile(entity)
+        elif spec.sync == "columns":
+            handlers[entity] = RecordHandler(record_spec, tables)
+        else:
+            plans[entity] = compile_entity(profile, entity, spec, record_spec.tables)
+            handlers[entity] = ProfiledHandler(plans[entity])
+    return ErpTarget(profile, tables, plans, handlers)
+
+
+def build_target(settings: ErpMappingSettings) -> ErpTarget:
+    """The target `settings` names: `erp.profile`, else the packaged default profile.
+
+    Raises:
+        ConfigurationError: the profile cannot be read or does not follow the format.
+    """
+    return compile_target(load_profile(settings), settings)
