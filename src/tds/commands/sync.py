@@ -67,7 +67,9 @@ async def _run(settings: Settings, names: list[str], mode: Mode) -> int:
 
                 totals = await pull.service.run(name, mode, on_progress=show)
                 progress.update(task, total=1, completed=1, info=f"{totals.status}: {_info(0, totals)}")
-                failed += totals.status != "succeeded"
+                if totals.note:
+                    progress.console.print(f"{name}: {totals.note}")
+                failed += totals.status not in ("succeeded", "paused")
     finally:
         await pull.aclose()
         await container.aclose()

@@ -1,0 +1,88 @@
+"""Reconciliation against the emulator: finds exactly what was changed behind the sync, repairs it."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from tds.entities.catalog import ENTITY_NAMES
+from tds.reconcile.factory import build_reconcile
+from tds.reconcile.service import ReconcileService
+from tests.integration.pull.conftest import PullStack
+
+
+async def synced(make_stack) -> tuple[PullStack, ReconcileService]:
+    stack = await make_stack()
+    for entity in ENTITY_NAMES:
+        assert (await stack.pull.service.run(entity, "full")).status == "succeeded", entity
+    await stack.drain()
+    service = build_reconcile(stack.settings, stack.container.sessions, stack.pull.client)
+    return stack, service
+
+
+async def differences(service: ReconcileService, entity: str, repair: bool = False) -> set[tuple]:
+    result = await service.run(entity, repair=repair)
+    assert result.status == "succeeded", result.error
+    return {(d.kind, d.zoho_id, d.fields) for d in result.differences}
+
+
+async def execute(stack: PullStack, sql: str, **params: object) -> None:
+    async with stack.container.engine.begin() as conn:
+        await conn.execute(text(sql), params)
+
+
+async def test_after_a_full_sync_every_entity_reconciles_clean(make_stack) -> None:
+    stack, service = await synced(make_stack)
+    for entity in ENTITY_NAMES:
+        assert await differences(service, entity) == set(), entity
+    runs = await stack.rows(
+        "SELECT entity, status, zoho_records, erp_records, api_calls FROM tds_reconcile_runs"
+    )
+    assert len(runs) == len(ENTITY_NAMES)
+    items = next(r for r in runs if r["entity"] == "item")
+    assert items["zoho_records"] == items["erp_records"] == 45
+    assert items["api_calls"] == 1  # 45 items fit one list page of 200: no detail call at all
+
+
+async def test_finds_exactly_what_changed_behind_the_sync_and_repair_makes_it_clean(make_stack) -> None:
+    """No webhooks reach TDS here, so every Zoho change below is a dropped webhook."""
+    stack, service = await synced(make_stack)
+    items = sorted(stack.zoho_records("item"))
+    invoices = sorted(stack.zoho_records("invoice"))
+    stack.emulator.clock.advance(1)
+    await stack.emulator.mutator.delete("item", items[0])  # deleted in Zoho
+    await stack.emulator.mutator.edit("item", items[1], {"rate": 999.5})  # edited in Zoho
+    (created,) = await stack.emulator.mutator.create("item")  # created in Zoho
+    await execute(stack, "UPDATE erp.products SET name = 'wrong', sku = 'x' WHERE zoho_id = :id", id=items[2])
+    await execute(stack, "DELETE FROM erp.products WHERE zoho_id = :id", id=items[3])  # lost in the ERP
+    await execute(stack, "DELETE FROM erp.invoice_lines WHERE document_zoho_id = :id", id=invoices[0])
+    await execute(stack, "UPDATE erp.invoices SET total = total + 1 WHERE zoho_id = :id", id=invoices[1])
+
+    found = await differences(service, "item")
+    assert found == {
+        ("deleted", items[0], ()),
+        ("drift", items[1], ("rate", "source_modified_at")),
+        ("missing", created.record_id, ()),
+        ("drift", items[2], ("name", "sku")),
+        ("missing", items[3], ()),
+    }
+    assert await differences(service, "invoice") == {
+        ("drift", invoices[0], ("invoice_lines",)),
+        ("drift", invoices[1], ("total",)),
+    }
+
+    repaired = await service.run("item", repair=True)
+    assert repaired.counts.repaired == 5
+    assert repaired.counts.api_calls == 1 + 3  # the list, and details of 2 missing and 1 edited in Zoho
+    assert (await service.run("invoice", repair=True)).counts.api_calls == 1  # ERP-side: no detail
+    await stack.drain()
+    assert await differences(service, "item") == set()
+    assert await differences(service, "invoice") == set()
+    assert await stack.erp_records("item") == stack.zoho_records("item")
+    deleted = await stack.rows("SELECT is_deleted FROM erp.products WHERE zoho_id = :id", id=items[0])
+    assert deleted == [{"is_deleted": True}]
+    stored = await stack.rows(
+        "SELECT r.kind, r.zoho_id, r.fields, r.repair FROM tds_reconcile_differences r "
+        "JOIN tds_reconcile_runs u ON u.id = r.run_id WHERE u.repair AND u.entity = 'item' ORDER BY r.zoho_id"
+    )
+    assert len(stored) == 5
+    assert all(row["repair"] for row in stored)
