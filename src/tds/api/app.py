@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from tds import __version__
-from tds.api import admin_queue, admin_sync, health, webhooks
+from tds.api import admin_queue, admin_reconcile, admin_sync, health, webhooks
 from tds.bootstrap import Container
 from tds.errors import TdsError
 
@@ -23,6 +23,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(admin_sync.router)
     app.include_router(admin_queue.router)
+    app.include_router(admin_reconcile.router)
     _install_error_handlers(app)
     return app
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.config import Settings
+from tds.entities.catalog import ENTITY_NAMES, lookup
 from tds.entities.naming import build_erp_tables
+from tds.errors import UnknownEntity
 from tds.inbox.service import InboxService
 from tds.pull.service import ZohoReader
 from tds.reconcile.service import ReconcileService
@@ -17,3 +19,13 @@ def build_reconcile(
     """The service, reading the ERP through the tables the configuration names."""
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
     return ReconcileService(sessions, client, inbox, build_erp_tables(settings.erp), settings.reconcile)
+
+
+def entity_names(entity: str) -> list[str]:
+    """`all` or one entity (name or alias) as canonical names; UnknownEntity (404) otherwise."""
+    if entity == "all":
+        return list(ENTITY_NAMES)
+    spec = lookup(entity)
+    if spec is None:
+        raise UnknownEntity(f"unknown entity {entity!r}; known: {', '.join(ENTITY_NAMES)} or 'all'")
+    return [spec.name]
