@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from tds.emulator.webhooks import WebhookConfig
 from tds.entities.catalog import ENTITY_NAMES
 from tds.reconcile.factory import build_reconcile
 from tds.reconcile.service import ReconcileService
-from tests.integration.pull.conftest import PullStack
+from tests.integration.pull.conftest import TOKEN, PullStack
 
 
-async def synced(make_stack) -> tuple[PullStack, ReconcileService]:
-    stack = await make_stack()
+async def synced(make_stack, **options: object) -> tuple[PullStack, ReconcileService]:
+    stack = await make_stack(**options)
     for entity in ENTITY_NAMES:
         assert (await stack.pull.service.run(entity, "full")).status == "succeeded", entity
     await stack.drain()
@@ -86,3 +87,27 @@ async def test_finds_exactly_what_changed_behind_the_sync_and_repair_makes_it_cl
     )
     assert len(stored) == 5
     assert all(row["repair"] for row in stored)
+
+
+async def test_a_dropped_webhook_is_found_and_a_delivered_one_is_not(make_stack) -> None:
+    """With webhooks flowing, only the change whose webhook the emulator dropped is a difference."""
+    hooks = [
+        WebhookConfig(url=f"http://tds.test/webhooks/zoho/{e}", entities=[e], query_params={"token": TOKEN})
+        for e in ("item", "contact")
+    ]
+    stack, service = await synced(make_stack, webhooks=hooks)
+    items, contacts = sorted(stack.zoho_records("item")), sorted(stack.zoho_records("contact"))
+    stack.emulator.clock.advance(1)
+    stack.emulator.webhooks.switches.drop.next = 2
+    await stack.emulator.mutator.edit("item", items[0], {"name": "dropped"})
+    await stack.emulator.mutator.delete("contact", contacts[0])
+    await stack.emulator.mutator.edit("item", items[1], {"name": "delivered"})
+    assert await stack.emulator.webhooks.drain()
+    await stack.drain()
+    assert await differences(service, "item") == {("drift", items[0], ("name", "source_modified_at"))}
+    assert await differences(service, "contact") == {("deleted", contacts[0], ())}
+    for entity in ("item", "contact"):
+        assert (await service.run(entity, repair=True)).counts.repaired == 1
+    await stack.drain()
+    assert await differences(service, "item") == set()
+    assert await differences(service, "contact") == set()
