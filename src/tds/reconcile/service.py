@@ -24,7 +24,12 @@ from tds.inbox.service import InboxService
 from tds.pull.service import PageLike, ZohoReader
 from tds.reconcile.compare import Difference, StoredRecord, compare
 from tds.reconcile.reports import ReportRepository, RunCounts
-from tds.reconcile.repository import ReconcileErpRepository, entity_tables
+from tds.reconcile.repository import (
+    IntegrityRepository,
+    ReconcileErpRepository,
+    Violation,
+    entity_tables,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +115,9 @@ class ReconcileService:
         listed = await self._list_all(spec, reader, say)
         async with self.sessions() as session:
             stored = await ReconcileErpRepository(session, self.tables).records(spec.name)
+            violations = await IntegrityRepository(session, self.tables).violations(spec.name)
         differences = compare(spec, listed, stored, entity_tables(spec.name).children)
+        differences += [_invalid(spec, violation) for violation in violations]
         counts = result.counts
         counts.zoho_records = len(listed)
         counts.erp_records = sum(1 for record in stored.values() if not record.is_deleted)
@@ -201,3 +208,9 @@ def _incoming(
     """A repair: a fresh idempotency key (the run), so a version the inbox already holds is queued again."""
     record = IncomingRecord.from_record(spec, payload, source=REPAIR_SOURCE, action=action)
     return replace(record, repair_key=key)
+
+
+def _invalid(spec: EntitySpec, violation: Violation) -> Difference:
+    """An integrity violation, reported (never repaired: the fix is in Zoho or in another entity)."""
+    detail = {"check": violation.check, **violation.found}
+    return Difference(spec.name, violation.zoho_id, "invalid", violation.fields, detail)

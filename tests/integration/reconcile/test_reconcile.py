@@ -31,6 +31,11 @@ async def execute(stack: PullStack, sql: str, **params: object) -> None:
         await conn.execute(text(sql), params)
 
 
+async def unreferenced_items(stack: PullStack) -> list[str]:
+    used = await stack.rows("SELECT DISTINCT item_zoho_id FROM erp.invoice_lines")
+    return sorted(set(stack.zoho_records("item")) - {row["item_zoho_id"] for row in used})
+
+
 async def test_after_a_full_sync_every_entity_reconciles_clean(make_stack) -> None:
     stack, service = await synced(make_stack)
     for entity in ENTITY_NAMES:
@@ -47,14 +52,16 @@ async def test_after_a_full_sync_every_entity_reconciles_clean(make_stack) -> No
 async def test_finds_exactly_what_changed_behind_the_sync_and_repair_makes_it_clean(make_stack) -> None:
     """No webhooks reach TDS here, so every Zoho change below is a dropped webhook."""
     stack, service = await synced(make_stack)
-    items = sorted(stack.zoho_records("item"))
+    # Items no invoice line points at are the ones deleted, so that no invoice loses its item.
+    gone, lost = (await unreferenced_items(stack))[:2]
+    items = [gone, *sorted(set(stack.zoho_records("item")) - {gone, lost})]
     invoices = sorted(stack.zoho_records("invoice"))
     stack.emulator.clock.advance(1)
     await stack.emulator.mutator.delete("item", items[0])  # deleted in Zoho
     await stack.emulator.mutator.edit("item", items[1], {"rate": 999.5})  # edited in Zoho
     (created,) = await stack.emulator.mutator.create("item")  # created in Zoho
     await execute(stack, "UPDATE erp.products SET name = 'wrong', sku = 'x' WHERE zoho_id = :id", id=items[2])
-    await execute(stack, "DELETE FROM erp.products WHERE zoho_id = :id", id=items[3])  # lost in the ERP
+    await execute(stack, "DELETE FROM erp.products WHERE zoho_id = :id", id=lost)  # lost in the ERP
     await execute(stack, "DELETE FROM erp.invoice_lines WHERE document_zoho_id = :id", id=invoices[0])
     await execute(stack, "UPDATE erp.invoices SET total = total + 1 WHERE zoho_id = :id", id=invoices[1])
 
@@ -64,7 +71,7 @@ async def test_finds_exactly_what_changed_behind_the_sync_and_repair_makes_it_cl
         ("drift", items[1], ("rate", "source_modified_at")),
         ("missing", created.record_id, ()),
         ("drift", items[2], ("name", "sku")),
-        ("missing", items[3], ()),
+        ("missing", lost, ()),
     }
     assert await differences(service, "invoice") == {
         ("drift", invoices[0], ("invoice_lines",)),
@@ -111,3 +118,44 @@ async def test_a_dropped_webhook_is_found_and_a_delivered_one_is_not(make_stack)
     await stack.drain()
     assert await differences(service, "item") == set()
     assert await differences(service, "contact") == set()
+
+
+async def test_erp_integrity_checks_report_broken_documents_as_invalid(make_stack) -> None:
+    """Orphan lines, a missing customer, a missing item and totals unequal to their lines."""
+    stack, service = await synced(make_stack)
+    invoices = sorted(stack.zoho_records("invoice"))
+    lines = await stack.rows(
+        "SELECT document_zoho_id, item_zoho_id FROM erp.invoice_lines WHERE document_zoho_id = :id "
+        "ORDER BY line_no",
+        id=invoices[2],
+    )
+    customer = await stack.rows(
+        "SELECT customer_zoho_id FROM erp.invoices WHERE zoho_id = :id", id=invoices[1]
+    )
+    await execute(
+        stack, "ALTER TABLE erp.invoice_lines DROP CONSTRAINT fk_invoice_lines_document_zoho_id_invoices"
+    )
+    await execute(stack, "DELETE FROM erp.invoices WHERE zoho_id = :id", id=invoices[0])
+    await execute(
+        stack,
+        "UPDATE erp.customers SET is_deleted = true WHERE zoho_id = :id",
+        id=customer[0]["customer_zoho_id"],
+    )
+    await execute(
+        stack, "UPDATE erp.products SET is_deleted = true WHERE zoho_id = :id", id=lines[0]["item_zoho_id"]
+    )
+    await execute(
+        stack,
+        "UPDATE erp.invoice_lines SET item_total = item_total + 5 WHERE document_zoho_id = :id",
+        id=invoices[3],
+    )
+    result = await service.run("invoice")
+    invalid = {(d.zoho_id, d.detail["check"], d.fields) for d in result.differences if d.kind == "invalid"}
+    expected_invalid = {
+        (invoices[0], "orphan_lines", ("invoice_lines",)),
+        (invoices[3], "totals_unequal", ("sub_total",)),
+    }
+    assert expected_invalid <= invalid
+    assert (invoices[2], "item_missing", ("invoice_lines",)) in invalid
+    assert (invoices[1], "party_missing", ("customer_zoho_id",)) in invalid
+    assert result.counts.invalid == len(invalid)
