@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from tds.emulator.options import EmulatorOptions
-from tds.emulator.webhooks import WebhookConfig
 from tds.emulator.shapes import list_row
+from tds.emulator.webhooks import WebhookConfig
 from tds.entities.catalog import ENTITY_NAMES, get
 from tds.pull.repository import SyncRunRepository
 from tests.integration.pull.conftest import SMALL, TOKEN, FastTime, PullStack
