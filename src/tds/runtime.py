@@ -43,6 +43,7 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
         parts.append(_serve_api(container, stop))
     if worker:
         parts += [_run_worker(container, stop), _run_pull_scheduler(container, stop)]
+        parts.append(_run_reconcile_scheduler(container, stop))
     try:
         results = await asyncio.gather(*(_guard(part, stop) for part in parts))
     finally:
@@ -94,6 +95,19 @@ async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None
         log.info("incremental pull scheduler off (Zoho not configured or disabled)")
         return
     await container.pull().scheduler.run(stop)
+
+
+async def _run_reconcile_scheduler(container: Container, stop: asyncio.Event) -> None:
+    """The daily reconciliation (only when enabled and Zoho is configured)."""
+    from tds.pull.factory import zoho_configured
+    from tds.reconcile.factory import build_reconcile_scheduler
+
+    settings = container.settings
+    if not (settings.reconcile.scheduler_enabled and zoho_configured(settings)):
+        log.info("daily reconciliation off (Zoho not configured or reconcile.scheduler_enabled false)")
+        return
+    client = container.pull().client
+    await build_reconcile_scheduler(settings, container.engine, container.sessions, client).run(stop)
 
 
 async def _run_worker(container: Container, stop: asyncio.Event) -> None:

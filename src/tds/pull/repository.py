@@ -138,16 +138,17 @@ class SchedulerLock:
     connection back after each commit, and the next user of it would "hold" the lock too).
     """
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, key: int = SCHEDULER_LOCK_KEY) -> None:
         self.connection = connection
+        self.key = key
         self.held = False
 
     async def __aenter__(self) -> bool:
-        self.held = bool(await self.connection.scalar(TRY_LOCK, {"key": SCHEDULER_LOCK_KEY}))
+        self.held = bool(await self.connection.scalar(TRY_LOCK, {"key": self.key}))
         await self.connection.commit()
         return self.held
 
     async def __aexit__(self, *exc_info: object) -> None:
         if self.held:
-            await self.connection.scalar(UNLOCK, {"key": SCHEDULER_LOCK_KEY})
+            await self.connection.scalar(UNLOCK, {"key": self.key})
             await self.connection.commit()

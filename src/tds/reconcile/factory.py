@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import Settings
 from tds.entities.catalog import ENTITY_NAMES, lookup
@@ -10,6 +10,7 @@ from tds.entities.naming import build_erp_tables
 from tds.errors import UnknownEntity
 from tds.inbox.service import InboxService
 from tds.pull.service import ZohoReader
+from tds.reconcile.scheduler import ReconcileScheduler
 from tds.reconcile.service import ReconcileService
 
 
@@ -29,3 +30,21 @@ def entity_names(entity: str) -> list[str]:
     if spec is None:
         raise UnknownEntity(f"unknown entity {entity!r}; known: {', '.join(ENTITY_NAMES)} or 'all'")
     return [spec.name]
+
+
+def build_reconcile_scheduler(
+    settings: Settings,
+    engine: AsyncEngine,
+    sessions: async_sessionmaker[AsyncSession],
+    client: ZohoReader,
+) -> ReconcileScheduler:
+    """The daily schedule over `reconcile.entities` (all when empty), repairing if `reconcile.repair`."""
+    service = build_reconcile(settings, sessions, client)
+    cfg = settings.reconcile
+    return ReconcileScheduler(
+        engine, sessions, service, cfg.interval_s, entity_list(cfg.entities), cfg.repair
+    )
+
+
+def entity_list(names: list[str]) -> list[str]:
+    return [name for entity in names for name in entity_names(entity)]

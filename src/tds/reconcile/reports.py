@@ -26,6 +26,12 @@ INSERT_DIFFERENCES = text(
     "AS d(entity text, zoho_id text, kind text, fields jsonb, detail jsonb, repair text)"
 )
 SELECT_RUN = text("SELECT * FROM tds_reconcile_runs WHERE id = :id")
+# The entities the schedule is due for: none of their runs (by any process) started in the interval.
+DUE = text(
+    "SELECT e.entity FROM unnest(CAST(:entities AS text[])) WITH ORDINALITY AS e(entity, n) "
+    "WHERE NOT EXISTS (SELECT 1 FROM tds_reconcile_runs r WHERE r.entity = e.entity "
+    "AND r.started_at > now() - make_interval(secs => :interval_s)) ORDER BY e.n"
+)
 SELECT_RUNS = text(
     "SELECT * FROM tds_reconcile_runs WHERE (CAST(:entity AS text) IS NULL OR entity = :entity) "
     "ORDER BY id DESC LIMIT :limit OFFSET :offset"
@@ -92,6 +98,10 @@ class ReportRepository:
     async def finish(self, run_id: int, status: str, counts: RunCounts, error: str | None = None) -> None:
         params = {"id": run_id, "status": status, "error": error, **counts.__dict__}
         await self.session.execute(FINISH_RUN, params)
+
+    async def due(self, entities: Sequence[str], interval_s: float) -> list[str]:
+        rows = await self.session.execute(DUE, {"entities": list(entities), "interval_s": interval_s})
+        return [str(entity) for (entity,) in rows]
 
     async def run(self, run_id: int) -> dict[str, Any] | None:
         row = (await self.session.execute(SELECT_RUN, {"id": run_id})).mappings().first()
