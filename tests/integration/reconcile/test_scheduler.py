@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from tds import runtime
 from tds.pull.repository import SchedulerLock
 from tds.reconcile.factory import build_reconcile_scheduler
 from tds.reconcile.scheduler import RECONCILE_LOCK_KEY
@@ -54,3 +55,22 @@ async def test_the_loop_reconciles_when_due_and_stops_when_asked(make_stack) -> 
     await asyncio.wait_for(task, timeout=10)
     runs = await stack.rows("SELECT entity, status FROM tds_reconcile_runs")
     assert runs == [{"entity": "user", "status": "succeeded"}]
+
+
+async def test_the_worker_process_starts_the_schedule_only_when_enabled(make_stack) -> None:
+    stack, _ = await synced(make_stack)
+    stack.container.extras["pull"] = stack.pull
+    stack.settings.reconcile.entities = ["warehouse"]
+    stop = asyncio.Event()
+    await asyncio.wait_for(runtime._run_reconcile_scheduler(stack.container, stop), timeout=5)  # off: returns
+    stack.settings.reconcile.scheduler_enabled = True
+    task = asyncio.create_task(runtime._run_reconcile_scheduler(stack.container, stop))
+    for _ in range(200):
+        if await stack.rows("SELECT 1 FROM tds_reconcile_runs WHERE finished_at IS NOT NULL"):
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)
+    assert await stack.rows("SELECT entity, status FROM tds_reconcile_runs") == [
+        {"entity": "warehouse", "status": "succeeded"}
+    ]
