@@ -159,3 +159,18 @@ async def test_erp_integrity_checks_report_broken_documents_as_invalid(make_stac
     assert (invoices[2], "item_missing", ("invoice_lines",)) in invalid
     assert (invoices[1], "party_missing", ("customer_zoho_id",)) in invalid
     assert result.counts.invalid == len(invalid)
+
+
+async def test_zoho_deletes_of_an_entity_set_to_report_are_reported_not_repaired(make_stack) -> None:
+    stack, service = await synced(make_stack)
+    service.settings.deleted["item"] = "report"
+    gone = (await unreferenced_items(stack))[0]
+    await stack.emulator.mutator.delete("item", gone)
+    result = await service.run("item", repair=True)
+    assert [(d.kind, d.zoho_id) for d in result.differences] == [("deleted", gone)]
+    assert result.counts.repaired == 0
+    assert await stack.rows("SELECT repair FROM tds_reconcile_differences") == [{"repair": None}]
+    assert await stack.drain() == 0
+    assert await stack.rows("SELECT is_deleted FROM erp.products WHERE zoho_id = :id", id=gone) == [
+        {"is_deleted": False}
+    ]
