@@ -30,6 +30,12 @@ class PullComponents:
         await self.client.aclose()
 
 
+ZOHO_SETTINGS_MISSING = (
+    "Zoho is not configured: set TDS_ZOHO__CLIENT_ID, TDS_ZOHO__CLIENT_SECRET, "
+    "TDS_ZOHO__REFRESH_TOKEN and TDS_ZOHO__ORGANIZATION_ID"
+)
+
+
 def zoho_configured(settings: Settings) -> bool:
     zoho = settings.zoho
     return bool(zoho.client_id and zoho.refresh_token and zoho.organization_id)

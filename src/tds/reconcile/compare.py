@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tds.entities.catalog import EntitySpec
+from tds.entities.handlers import ChildSpec
 from tds.entities.mapping import MappedRecord, Row, content_hash, map_record
 from tds.errors import PermanentHandlerError
 
@@ -29,16 +30,6 @@ KINDS: tuple[Kind, ...] = ("missing", "deleted", "drift", "invalid")
 # Bookkeeping, not content: a child row's copy of its record's version, a line's own key.
 _CHILD_IGNORED = frozenset({"source_modified_at", "id"})
 _VERSION = "source_modified_at"
-
-
-@dataclass(frozen=True)
-class ChildTable:
-    """A child table of an entity: replaced as a set, or (stock) upserted by `keys` under its parent."""
-
-    table: str
-    parent: str
-    keys: tuple[str, ...]
-    replace: bool = True
 
 
 @dataclass(frozen=True)
@@ -75,7 +66,7 @@ def compare(
     spec: EntitySpec,
     listed: Mapping[str, Mapping[str, Any]],
     stored: Mapping[str, StoredRecord],
-    children: Sequence[ChildTable] = (),
+    children: Sequence[ChildSpec] = (),
 ) -> list[Difference]:
     """The differences between Zoho's list rows (by id) and the stored records (by id), by id order."""
     live = {zoho_id for zoho_id, record in stored.items() if not record.is_deleted}
@@ -94,7 +85,7 @@ def compare(
 
 
 def record_drift(
-    spec: EntitySpec, list_row: Mapping[str, Any], record: StoredRecord, children: Sequence[ChildTable]
+    spec: EntitySpec, list_row: Mapping[str, Any], record: StoredRecord, children: Sequence[ChildSpec]
 ) -> Difference | None:
     """Drift of one record present on both sides, or None when it matches."""
     zoho = _mapped(spec, list_row)
@@ -115,9 +106,7 @@ def record_drift(
     return None
 
 
-def differing(
-    expected: MappedRecord, record: StoredRecord, children: Sequence[ChildTable]
-) -> tuple[str, ...]:
+def differing(expected: MappedRecord, record: StoredRecord, children: Sequence[ChildSpec]) -> tuple[str, ...]:
     """The columns and child tables of `record` that `expected` (carried fields only) disagrees with."""
     columns = [c for c in expected.row if c not in expected.absent and c != _VERSION]
     pairs = {c: (expected.row[c], record.row.get(c)) for c in columns}
@@ -136,7 +125,7 @@ def fingerprint(values: Iterable[object]) -> str:
     return content_hash({"values": list(values)}, {})
 
 
-def _child_pair(child: ChildTable, new: list[Row], record: StoredRecord) -> tuple[object, object]:
+def _child_pair(child: ChildSpec, new: list[Row], record: StoredRecord) -> tuple[object, object]:
     old = record.children.get(child.table, [])
     if not child.replace:  # per-key upserts leave other keys alone: compare like with like
         keys = {tuple(row[k] for k in child.keys) for row in new}

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import Select, Table, and_, distinct, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tds.entities.handlers import SPECS, RecordSpec
+from tds.entities.handlers import SPECS, ChildSpec, RecordSpec
 from tds.entities.naming import ErpTables
 from tds.entities.repository import ErpRepository
-from tds.reconcile.compare import ChildTable, StoredRecord
+from tds.reconcile.compare import StoredRecord
 
 # Payments of both kinds share one table, told apart by this column.
 PAYMENT_KINDS = {"customerpayment": "customer", "vendorpayment": "vendor"}
@@ -30,13 +30,12 @@ class EntityTables:
 
     entity: str
     headers: tuple[str, ...]
-    children: tuple[ChildTable, ...]
+    children: tuple[ChildSpec, ...]
 
 
 def entity_tables(entity: str) -> EntityTables:
     spec: RecordSpec = next(s for s in SPECS if s.entity == entity)
-    children = tuple(ChildTable(c.table, c.parent, c.keys, c.replace) for c in spec.children)
-    return EntityTables(entity, spec.tables, children)
+    return EntityTables(entity, spec.tables, spec.children)
 
 
 @cache
@@ -69,7 +68,7 @@ class ReconcileErpRepository:
             await self._attach_children(where.children, found)
         return found
 
-    async def _attach_children(self, children: Sequence[ChildTable], found: dict[str, StoredRecord]) -> None:
+    async def _attach_children(self, children: Sequence[ChildSpec], found: dict[str, StoredRecord]) -> None:
         reader = ErpRepository(self.session, self.tables)
         ids = sorted(found)
         for child in children:

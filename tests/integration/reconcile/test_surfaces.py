@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 
-from tests.integration.pull.conftest import PullStack
 from tests.integration.pull.test_sync_surfaces import ADMIN, client_for
 from tests.integration.reconcile.test_reconcile import execute, synced
 
@@ -47,24 +46,6 @@ async def test_admin_api_refuses_bad_input_with_4xx(make_stack) -> None:
         assert (await client.get("/admin/reconcile/runs/0", headers=ADMIN)).status_code == 422
 
 
-def command_env(stack: PullStack, db_url: str) -> dict[str, str]:
-    zoho = stack.settings.zoho
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
-    env.update(
-        {
-            "TDS_DB__URL": db_url,
-            "TDS_DB__MIGRATE_ON_START": "false",
-            "TDS_ZOHO__CLIENT_ID": zoho.client_id,
-            "TDS_ZOHO__ORGANIZATION_ID": zoho.organization_id,
-            "TDS_ZOHO__CLIENT_SECRET": zoho.client_secret.get_secret_value(),  # type: ignore[union-attr]
-            "TDS_ZOHO__REFRESH_TOKEN": zoho.refresh_token.get_secret_value(),  # type: ignore[union-attr]
-            "TDS_ZOHO__ACCOUNTS_URL": zoho.accounts_url or "",
-            "TDS_ZOHO__API_BASE_URL": zoho.api_base_url or "",
-        }
-    )
-    return env
-
-
 async def tds(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "tds", *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -79,7 +60,7 @@ async def test_reconcile_command_reports_and_repairs(make_stack, db_url: str) ->
     stack, _ = await synced(make_stack)
     item = sorted(stack.zoho_records("item"))[0]
     await execute(stack, "UPDATE erp.products SET name = 'wrong' WHERE zoho_id = :id", id=item)
-    env = command_env(stack, db_url)
+    env = stack.command_env(db_url)
     code, out, err = await tds(env, "reconcile", "items", "--repair")
     assert code == 0, err
     assert "item: 45 in Zoho, 45 in the ERP, 1 differ" in out

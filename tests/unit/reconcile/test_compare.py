@@ -8,14 +8,15 @@ from typing import Any
 
 from tds.entities import catalog
 from tds.entities.handler import Outcome
+from tds.entities.handlers import ChildSpec
 from tds.entities.mapping import content_hash, map_record
 from tds.entities.versioning import decide_upsert
 from tds.inbox.records import IncomingRecord, keys_for
-from tds.reconcile.compare import ChildTable, StoredRecord, compare, record_drift
+from tds.reconcile.compare import StoredRecord, compare, record_drift
 from tests import zoho_samples as z
 
 INVOICE = catalog.get("invoice")
-LINES = (ChildTable("invoice_lines", "document_zoho_id", ("line_no",)),)
+LINES = (ChildSpec("invoice_lines", "document_zoho_id", ("line_no",)),)
 
 
 def stored(payload: dict[str, Any], **changes: Any) -> StoredRecord:
