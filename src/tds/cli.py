@@ -57,7 +57,7 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import alerts, emulator, erp, sync
+    from tds.commands import alerts, emulator, erp, reconcile, sync
     from tds.commands import queue as queue_commands
 
     app.command()(sync.sync)
@@ -65,6 +65,7 @@ def _register_feature_commands() -> None:
     app.command()(queue_commands.replay)
     app.add_typer(alerts.app, name="alerts")
     app.add_typer(erp.app, name="erp")
+    app.command()(reconcile.reconcile)
 
 
 _register_feature_commands()

@@ -113,6 +113,20 @@ class PullSettings(BaseModel):
     entities: list[str] = Field(default_factory=list)
     images_dir: Path | None = None
     stale_run_s: float = Field(default=300.0, gt=0)
+    # A run pauses (resumable) before a page whose calls would leave less than this of the day's budget.
+    budget_reserve: int = Field(default=100, ge=0)
+
+
+class ReconcileSettings(BaseModel):
+    """Reconciliation: list page size, what a Zoho delete does, and the daily schedule."""
+
+    per_page: int = Field(default=200, ge=1, le=200)
+    # Per entity: `mark` queues a soft delete for records Zoho no longer has; `report` only reports.
+    deleted: dict[str, Literal["mark", "report"]] = Field(default_factory=dict)
+    scheduler_enabled: bool = False
+    interval_s: float = Field(default=86_400.0, gt=0)
+    entities: list[str] = Field(default_factory=list)
+    repair: bool = False
 
 
 class ErpMappingSettings(BaseModel):
@@ -154,6 +168,7 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     healer: HealerSettings = Field(default_factory=HealerSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
+    reconcile: ReconcileSettings = Field(default_factory=ReconcileSettings)
 
     @model_validator(mode="after")
     def _reject_placeholders(self) -> Settings:

@@ -47,6 +47,7 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     if worker:
         parts += [_run_worker(container, stop), _run_pull_scheduler(container, stop)]
         parts.append(_run_monitor(container, stop))
+        parts.append(_run_reconcile_scheduler(container, stop))
     try:
         results = await asyncio.gather(*(_guard(part, stop) for part in parts))
     finally:
@@ -119,6 +120,17 @@ async def _run_monitor(container: Container, stop: asyncio.Event) -> None:
         log.info("monitor loop off (TDS_MONITOR__ENABLED=false)")
         return
     await container.monitor().monitor.run(stop)
+async def _run_reconcile_scheduler(container: Container, stop: asyncio.Event) -> None:
+    """The daily reconciliation (only when enabled and Zoho is configured)."""
+    from tds.pull.factory import zoho_configured
+    from tds.reconcile.factory import build_reconcile_scheduler
+
+    settings = container.settings
+    if not (settings.reconcile.scheduler_enabled and zoho_configured(settings)):
+        log.info("daily reconciliation off (Zoho not configured or reconcile.scheduler_enabled false)")
+        return
+    client = container.pull().client
+    await build_reconcile_scheduler(settings, container.engine, container.sessions, client).run(stop)
 
 
 async def _run_worker(container: Container, stop: asyncio.Event) -> None:

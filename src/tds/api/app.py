@@ -9,7 +9,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from tds import __version__
-from tds.api import admin_alerts, admin_queue, admin_sync, health, metrics, operations, webhooks
+from tds.api import (
+    admin_alerts,
+    admin_queue,
+    admin_reconcile,
+    admin_sync,
+    health,
+    metrics,
+    operations,
+    webhooks,
+)
 from tds.bootstrap import Container
 from tds.dashboard.app import MOUNT_PATH, create_dashboard
 from tds.errors import TdsError
@@ -29,6 +38,7 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(metrics.router)
     metrics.install_intake_metrics(app)
     app.mount(MOUNT_PATH, create_dashboard(container))
+    app.include_router(admin_reconcile.router)
     _install_error_handlers(app)
     return app
 

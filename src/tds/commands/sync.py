@@ -39,14 +39,10 @@ def _canonical(name: str) -> str:
 
 async def _run(settings: Settings, names: list[str], mode: Mode) -> int:
     from tds.bootstrap import build_container
-    from tds.pull.factory import build_pull, zoho_configured
+    from tds.pull.factory import ZOHO_SETTINGS_MISSING, build_pull, zoho_configured
 
     if not zoho_configured(settings):
-        typer.echo(
-            "Zoho is not configured: set TDS_ZOHO__CLIENT_ID, TDS_ZOHO__CLIENT_SECRET, "
-            "TDS_ZOHO__REFRESH_TOKEN and TDS_ZOHO__ORGANIZATION_ID",
-            err=True,
-        )
+        typer.echo(ZOHO_SETTINGS_MISSING, err=True)
         return 1
     container = await build_container(settings)
     pull = build_pull(settings, container.engine, container.sessions)
@@ -67,7 +63,9 @@ async def _run(settings: Settings, names: list[str], mode: Mode) -> int:
 
                 totals = await pull.service.run(name, mode, on_progress=show)
                 progress.update(task, total=1, completed=1, info=f"{totals.status}: {_info(0, totals)}")
-                failed += totals.status != "succeeded"
+                if totals.note:
+                    progress.console.print(f"{name}: {totals.note}")
+                failed += totals.status not in ("succeeded", "paused")
     finally:
         await pull.aclose()
         await container.aclose()

@@ -19,6 +19,9 @@ class EntitySpec:
         has_webhooks: Zoho has workflow rules for the module (others are pull-only).
         incremental_filter: the list endpoint accepts `last_modified_time=` as a filter.
         has_last_modified: list rows carry `last_modified_time` (else full scans).
+        list_lacks: what the mapping needs that list rows lack (entities.md section 13); when
+            empty, a list row is the whole record and pull sync and reconciliation never fetch
+            its detail.
     """
 
     name: str
@@ -30,6 +33,12 @@ class EntitySpec:
     has_webhooks: bool = True
     incremental_filter: bool = False
     has_last_modified: bool = True
+    list_lacks: tuple[str, ...] = ("line_items",)
+
+    @property
+    def needs_detail(self) -> bool:
+        """Whether a record's detail must be fetched before it can be mapped in full."""
+        return bool(self.list_lacks)
 
     @property
     def detail_key(self) -> str:
@@ -40,7 +49,15 @@ class EntitySpec:
 
 
 ENTITIES: tuple[EntitySpec, ...] = (
-    EntitySpec("item", "item", "item_id", "/items", "items", ("items", "product", "products")),
+    EntitySpec(
+        "item",
+        "item",
+        "item_id",
+        "/items",
+        "items",
+        ("items", "product", "products"),
+        list_lacks=("warehouses", "custom_fields", "brand", "ean"),
+    ),
     EntitySpec(
         "contact",
         "contact",
@@ -48,6 +65,7 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "/contacts",
         "contacts",
         ("contacts", "customer", "customers", "vendor", "vendors"),
+        list_lacks=("billing_address", "shipping_address", "contact_persons", "credit_limit", "notes"),
     ),
     EntitySpec(
         "invoice", "invoice", "invoice_id", "/invoices", "invoices", ("invoices",), incremental_filter=True
@@ -86,6 +104,7 @@ ENTITIES: tuple[EntitySpec, ...] = (
             "customer-payment",
             "customer-payments",
         ),
+        list_lacks=("invoices", "currency_code", "exchange_rate", "custom_fields"),
     ),
     EntitySpec(
         "vendorpayment",
@@ -94,6 +113,7 @@ ENTITIES: tuple[EntitySpec, ...] = (
         "/vendorpayments",
         "vendorpayments",
         ("vendorpayments", "vendor_payment", "vendor_payments", "vendor-payment", "vendor-payments"),
+        list_lacks=("bills", "exchange_rate", "custom_fields"),
     ),
     EntitySpec(
         "pricebook",
@@ -104,6 +124,7 @@ ENTITIES: tuple[EntitySpec, ...] = (
         ("pricebooks", "price_list", "price_lists", "pricelist", "pricelists", "price-list", "price-lists"),
         has_webhooks=False,
         has_last_modified=False,
+        list_lacks=("pricebook_items",),
     ),
     EntitySpec(
         "inventory_adjustment",
@@ -130,9 +151,18 @@ ENTITIES: tuple[EntitySpec, ...] = (
         ("warehouses", "branch", "branches", "location", "locations"),
         has_webhooks=False,
         has_last_modified=False,
+        list_lacks=(),
     ),
     EntitySpec(
-        "user", "user", "user_id", "/users", "users", ("users",), has_webhooks=False, has_last_modified=False
+        "user",
+        "user",
+        "user_id",
+        "/users",
+        "users",
+        ("users",),
+        has_webhooks=False,
+        has_last_modified=False,
+        list_lacks=(),
     ),
 )
 

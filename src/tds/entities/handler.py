@@ -12,6 +12,9 @@ if TYPE_CHECKING:  # the contract stays importable by pure code (versioning.py u
     from sqlalchemy.ext.asyncio import AsyncSession
 
 Action = Literal["upsert", "delete"]
+# The source of events queued by reconciliation repairs: applied by comparing every column with the
+# stored row rather than trusting the stored content hash (the ERP row may have been edited directly).
+REPAIR_SOURCE = "reconcile"
 
 
 @dataclass(frozen=True)

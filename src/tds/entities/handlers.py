@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.config import ErpMappingSettings
-from tds.entities.handler import EntityEvent, EntityHandler, Outcome
+from tds.entities.handler import REPAIR_SOURCE, EntityEvent, EntityHandler, Outcome
 from tds.entities.mapping import MappedRecord, Row, map_record
 from tds.entities.naming import ErpTables
 from tds.entities.repository import ErpRepository
@@ -141,7 +141,8 @@ class RecordHandler:
         if event.action == "delete":
             decision = decide_delete(record, row, version or datetime.now(UTC))
         else:
-            decision = decide_upsert(record, row, version, self.child_tables)
+            verify = event.source == REPAIR_SOURCE
+            decision = decide_upsert(record, row, version, self.child_tables, verify)
         if decision.outcome is Outcome.STALE:
             log.info(
                 "stale %s %s skipped (job %s): %s",

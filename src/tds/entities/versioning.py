@@ -39,13 +39,18 @@ def _older(version: datetime | None, stored_version: datetime | None) -> bool:
 
 
 def decide_upsert(
-    record: MappedRecord, stored: Stored | None, version: datetime | None, child_tables: Sequence[str]
+    record: MappedRecord,
+    stored: Stored | None,
+    version: datetime | None,
+    child_tables: Sequence[str],
+    verify: bool = False,
 ) -> Decision:
     """Upsert rules: stale, stays-deleted, unchanged by hash, else insert or update (header level).
 
     `version` is the record's own version or, failing that, its event's. Columns the record did not
     carry keep their stored values. An UPDATED decision may still turn UNCHANGED once the child rows
-    are compared (see `settle`).
+    are compared (see `settle`). `verify` (a reconciliation repair) skips the content-hash shortcut,
+    so that columns edited in the ERP behind the sync's back are compared and written back.
     """
     row = dict(record.row)
     if version is not None:
@@ -64,7 +69,7 @@ def decide_upsert(
             row[column] = stored.get(column)
     children = {name: record.children.get(name) for name in child_tables}
     digest = content_hash(row, children)
-    if digest == stored["content_hash"] and not stored["is_deleted"]:
+    if digest == stored["content_hash"] and not stored["is_deleted"] and not verify:
         return Decision(Outcome.UNCHANGED)
     changed = [column for column, value in row.items() if value != stored.get(column)]
     if stored["is_deleted"]:

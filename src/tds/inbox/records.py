@@ -31,6 +31,8 @@ class IncomingRecord:
     source_modified_at: datetime | None = None
     headers: dict[str, str] = field(default_factory=dict)
     raw_body: str | None = None
+    # Set by reconciliation repairs: a new key, so a version the inbox already holds is queued again.
+    repair_key: str | None = None
 
     @classmethod
     def from_record(
@@ -126,6 +128,8 @@ def keys_for(record: IncomingRecord) -> Keys:
     last_modified = record.payload.get(LAST_MODIFIED_FIELD)
     version = "" if last_modified is None else str(last_modified)
     key = idempotency_key(record.entity, record.entity_id, record.action, version, content_hash)
+    if record.repair_key is not None:
+        key = sha256_hex(f"{key}|repair|{record.repair_key}".encode())
     return Keys(canonical.decode(), content_hash, key)
 
 

@@ -16,6 +16,7 @@ import tds.healer.models
 import tds.inbox.models
 import tds.pull.models
 import tds.queue.models
+import tds.reconcile.models
 import tds.worker.models  # noqa: F401  (each import registers its tables on Base.metadata)
 from tds.db.base import Base
 from tds.entities.tables import ERP_METADATA

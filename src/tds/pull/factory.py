@@ -8,7 +8,9 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import Settings
+from tds.entities.naming import build_erp_tables
 from tds.inbox.service import InboxService
+from tds.pull.erp_versions import ErpVersionRepository
 from tds.pull.images import ImageStore, ImageSync
 from tds.pull.scheduler import PullScheduler
 from tds.pull.service import PageHook, PullOptions, PullService
@@ -26,6 +28,12 @@ class PullComponents:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+ZOHO_SETTINGS_MISSING = (
+    "Zoho is not configured: set TDS_ZOHO__CLIENT_ID, TDS_ZOHO__CLIENT_SECRET, "
+    "TDS_ZOHO__REFRESH_TOKEN and TDS_ZOHO__ORGANIZATION_ID"
+)
 
 
 def zoho_configured(settings: Settings) -> bool:
@@ -54,10 +62,13 @@ def build_pull(
         images = ImageSync(client, ImageStore(settings.pull.images_dir))
         hooks.append(images)
     options = PullOptions(
-        per_page=settings.pull.per_page, detail_concurrency=settings.pull.detail_concurrency
+        per_page=settings.pull.per_page,
+        detail_concurrency=settings.pull.detail_concurrency,
+        budget_reserve=settings.pull.budget_reserve,
     )
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
-    service = PullService(sessions, client, inbox, options, hooks)
+    known = ErpVersionRepository(sessions, build_erp_tables(settings.erp))
+    service = PullService(sessions, client, inbox, options, hooks, known)
     scheduler = PullScheduler(
         engine, sessions, service, settings.pull.interval_s, settings.pull.entities, settings.pull.stale_run_s
     )

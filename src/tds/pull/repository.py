@@ -133,5 +133,5 @@ SCHEDULER_LOCK_KEY = 0x7D5_5C4D
 class SchedulerLock(AdvisoryLock):
     """`async with SchedulerLock(connection) as held:`; held is False when another process has it."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
-        super().__init__(connection, SCHEDULER_LOCK_KEY)
+    def __init__(self, connection: AsyncConnection, key: int = SCHEDULER_LOCK_KEY) -> None:
+        super().__init__(connection, key)

@@ -1,4 +1,8 @@
-"""The incremental-sync loop: every `interval_s`, one process (advisory lock) pulls what changed."""
+"""The incremental-sync loop: every `interval_s`, one process (advisory lock) pulls what changed.
+
+A full run that stopped part way (paused for the day's budget, interrupted) is continued from its
+cursor first: until it completes, the entity has no incremental watermark to start from.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.entities.catalog import ENTITY_NAMES
-from tds.pull.repository import SchedulerLock, SyncRunRepository
-from tds.pull.service import PullService, RunTotals
+from tds.pull.repository import CursorRepository, SchedulerLock, SyncRunRepository
+from tds.pull.service import Mode, PullService, RunTotals
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +50,13 @@ class PullScheduler:
                 log.warning("sync runs %s had no heartbeat and were marked interrupted", interrupted)
             results: dict[str, RunTotals] = {}
             for entity in self.entities:
-                results[entity] = await self.service.run(entity, "incremental")
+                results[entity] = await self.service.run(entity, await self._mode(entity))
             return results
+
+    async def _mode(self, entity: str) -> Mode:
+        async with self.sessions() as session:
+            full = await CursorRepository(session).get(entity, "full")
+        return "full" if full is not None and full.next_page else "incremental"
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -9,6 +9,11 @@ transaction that enqueued the page. Records on the boundary come again and are d
 idempotency key, so overlap costs nothing and a gap cannot open. Entities whose list endpoint has no
 server-side filter are scanned whole and filtered here; entities without `last_modified_time` (price
 lists, warehouses, users) are always scanned whole, and the inbox drops what did not change.
+
+Detail calls are spent only where list rows lack what the mapping needs, and only for records the
+ERP does not already hold at the listed version (details.py). Before each page the run checks the
+day's API budget: when the page could leave less than `budget_reserve` calls, the run stops as
+`paused`, its cursor in place, and the next run (the scheduler's, the next day) continues there.
 """
 
 from __future__ import annotations
@@ -27,11 +32,16 @@ from tds.entities.catalog import EntitySpec, get
 from tds.inbox.records import IncomingRecord
 from tds.inbox.service import InboxService
 from tds.inbox.timeparse import parse_zoho_time
+from tds.pull.budget import budget_note
+from tds.pull.details import Completed, DetailFetcher, KnownVersions
 from tds.pull.repository import Cursor, CursorRepository, RunProgress, SyncRunRepository
+from tds.zoho.ratelimit import BudgetUsage
 
 log = logging.getLogger(__name__)
 
 Mode = Literal["full", "incremental"]
+# Why a walk stopped before its end (None: it reached the end).
+Stop = Literal["cancelled", "paused"] | None
 ProgressCallback = Callable[[int, "RunTotals"], None]
 WATERMARK_OVERLAP = timedelta(minutes=10)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -65,19 +75,23 @@ class ZohoReader(Protocol):
 
     async def get(self, entity: str, record_id: str) -> dict[str, Any]: ...
 
+    async def budget_usage(self) -> BudgetUsage: ...
+
 
 @dataclass
 class RunTotals(RunProgress):
     """A run's counters so far and its status, as the progress callback and the CLI see them."""
 
     status: str = "running"
+    note: str | None = None  # why the run stopped early (a paused run's budget figures)
 
 
 @dataclass(frozen=True)
 class PullOptions:
     per_page: int = 200
     detail_concurrency: int = 4
-    details: bool = True  # list rows lack line items, addresses, stock: fetch each record's detail
+    details: bool = True  # fetch details where list rows lack what the mapping needs (catalog)
+    budget_reserve: int = 0  # calls of the day's budget a run leaves unspent (it pauses first)
 
 
 class PullService:
@@ -90,12 +104,14 @@ class PullService:
         inbox: InboxService,
         options: PullOptions | None = None,
         hooks: Sequence[PageHook] = (),
+        known: KnownVersions | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
         self.inbox = inbox
         self.options = options or PullOptions()
         self.hooks = tuple(hooks)
+        self.known = known
 
     async def start_run(self, entity: str, mode: Mode) -> int:
         async with self.sessions() as session, session.begin():
@@ -111,8 +127,8 @@ class PullService:
         totals = RunTotals()
         try:
             walk = self._walk_full if mode == "full" or not spec.has_last_modified else self._walk_incremental
-            cancelled = await walk(spec, run_id, totals, on_progress)
-            totals.status = "cancelled" if cancelled else "succeeded"
+            stop = await walk(spec, run_id, totals, on_progress)
+            totals.status = stop or "succeeded"
         except asyncio.CancelledError:
             totals.status = "cancelled"
             await self._finish(run_id, "cancelled", "task cancelled")
@@ -122,31 +138,33 @@ class PullService:
             totals.status = "failed"
             await self._finish(run_id, "failed", f"{type(exc).__name__}: {exc}")
             return totals
-        await self._finish(run_id, totals.status, None)
+        await self._finish(run_id, totals.status, totals.note)
         return totals
 
     async def _walk_full(
         self, spec: EntitySpec, run_id: int, totals: RunTotals, on_progress: ProgressCallback | None
-    ) -> bool:
+    ) -> Stop:
         async with self.sessions() as session:
             cursor = await CursorRepository(session).get(spec.name, "full")
         page_no = cursor.next_page if cursor and cursor.next_page else 1
         started_at = datetime.now(UTC)
         while True:
+            if await self._pause(spec, totals):
+                return "paused"
             page = await self.client.list_page(spec.name, page_no, self.options.per_page)
             more = page.has_more and bool(page.records)
             next_cursor = Cursor(spec.name, "full", None, page_no + 1 if more else None, run_id)
             if await self._enqueue_page(spec, run_id, page.records, next_cursor, totals, on_progress):
-                return True
+                return "cancelled"
             if not more:
                 break
             page_no += 1
         await self._set_watermark(spec, started_at - WATERMARK_OVERLAP, run_id)
-        return False
+        return None
 
     async def _walk_incremental(
         self, spec: EntitySpec, run_id: int, totals: RunTotals, on_progress: ProgressCallback | None
-    ) -> bool:
+    ) -> Stop:
         async with self.sessions() as session:
             cursor = await CursorRepository(session).get(spec.name, "incremental")
         since = cursor.last_modified_at if cursor else None
@@ -156,6 +174,8 @@ class PullService:
         since = since or EPOCH
         page_no = 1
         while True:
+            if await self._pause(spec, totals):
+                return "paused"
             page = await self.client.list_page(
                 spec.name, page_no, self.options.per_page, modified_since=since
             )
@@ -166,9 +186,9 @@ class PullService:
             page_no = page_no + 1 if newest == since else 1
             next_cursor = Cursor(spec.name, "incremental", newest, None, run_id)
             if await self._enqueue_page(spec, run_id, rows, next_cursor, totals, on_progress):
-                return True
+                return "cancelled"
             if not (page.has_more and page.records):
-                return False
+                return None
             since = newest
 
     async def _scan_filtered(
@@ -178,23 +198,29 @@ class PullService:
         since: datetime | None,
         totals: RunTotals,
         on_progress: ProgressCallback | None,
-    ) -> bool:
-        """No server-side filter: scan every page, keep what changed since the watermark."""
+    ) -> Stop:
+        """No server-side filter: scan every page, keep what changed since the watermark.
+
+        A paused scan starts again from page one next time; its watermark has not moved, and the
+        records it already enqueued cost no detail call the second time (the ERP holds them).
+        """
         started_at = datetime.now(UTC)
         page_no = 1
         while True:
+            if await self._pause(spec, totals):
+                return "paused"
             page = await self.client.list_page(spec.name, page_no, self.options.per_page)
             rows = _modified_since(page.records, since)
             keep = Cursor(spec.name, "incremental", since, None, run_id)
             if await self._enqueue_page(
                 spec, run_id, rows, keep, totals, on_progress, listed=len(page.records)
             ):
-                return True
+                return "cancelled"
             if not (page.has_more and page.records):
                 break
             page_no += 1
         await self._set_watermark(spec, started_at - WATERMARK_OVERLAP, run_id)
-        return False
+        return None
 
     async def _enqueue_page(
         self,
@@ -207,7 +233,8 @@ class PullService:
         listed: int | None = None,
     ) -> bool:
         """Fetches details, then enqueues the page, counts it and moves the cursor in one transaction."""
-        records, failed = await self._with_details(spec, rows)
+        done = await self._complete(spec, rows)
+        records = done.records
         incoming = [_incoming(spec, record) for record in records]
 
         async def store(session: AsyncSession) -> tuple[RunProgress, bool]:
@@ -217,8 +244,8 @@ class PullService:
                 pages=1,
                 records=listed if listed is not None else len(rows),
                 enqueued=enqueued,
-                skipped=len(results) - enqueued,
-                failed=failed,
+                skipped=len(results) - enqueued + done.unchanged,
+                failed=done.failed,
             )
             await CursorRepository(session).save(cursor)
             return progress, await SyncRunRepository(session).add_progress(run_id, progress)
@@ -232,24 +259,21 @@ class PullService:
             on_progress(run_id, totals)
         return cancel
 
-    async def _with_details(
-        self, spec: EntitySpec, rows: Sequence[dict[str, Any]]
-    ) -> tuple[list[dict[str, Any]], int]:
-        if not self.options.details or not rows:
-            return list(rows), 0
-        gate = asyncio.Semaphore(self.options.detail_concurrency)
+    async def _complete(self, spec: EntitySpec, rows: Sequence[dict[str, Any]]) -> Completed:
+        if not self.options.details:
+            return Completed(list(rows))
+        fetcher = DetailFetcher(self.client, self.known, self.options.detail_concurrency)
+        return await fetcher.complete(spec, rows)
 
-        async def one(row: dict[str, Any]) -> dict[str, Any]:
-            async with gate:
-                return await self.client.get(spec.name, str(row[spec.id_field]))
-
-        found = await asyncio.gather(*(one(r) for r in rows), return_exceptions=True)
-        records = [r for r in found if isinstance(r, dict)]
-        for error in (r for r in found if isinstance(r, BaseException)):
-            if not isinstance(error, Exception):
-                raise error
-            log.warning("detail fetch failed for a %s record: %s", spec.name, error)
-        return records, len(found) - len(records)
+    async def _pause(self, spec: EntitySpec, totals: RunTotals) -> bool:
+        """Whether the next page would eat into the budget reserve; notes why on the totals if so."""
+        detail = self.options.details and spec.needs_detail
+        worst = 1 + (self.options.per_page if detail else 0)
+        note = budget_note(await self.client.budget_usage(), self.options.budget_reserve, worst)
+        if note is not None:
+            totals.note = note
+            log.warning("sync of %s %s", spec.name, note)
+        return note is not None
 
     async def _set_watermark(self, spec: EntitySpec, at: datetime, run_id: int) -> None:
         async with self.sessions() as session, session.begin():

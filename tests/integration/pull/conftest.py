@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -109,6 +110,25 @@ class PullStack(Running):
         else:
             sql = f"SELECT zoho_id, raw FROM erp.{TABLES[entity]} {where}"
         return {r["zoho_id"]: r["raw"] for r in await self.rows(sql)}
+
+    def command_env(self, db_url: str, **extra: str) -> dict[str, str]:
+        """The environment of a `tds` command run as a process against this stack's emulator."""
+        zoho = self.settings.zoho
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
+        env.update(
+            {
+                "TDS_DB__URL": db_url,
+                "TDS_DB__MIGRATE_ON_START": "false",
+                "TDS_ZOHO__CLIENT_ID": zoho.client_id,
+                "TDS_ZOHO__ORGANIZATION_ID": zoho.organization_id,
+                "TDS_ZOHO__CLIENT_SECRET": zoho.client_secret.get_secret_value(),  # type: ignore[union-attr]
+                "TDS_ZOHO__REFRESH_TOKEN": zoho.refresh_token.get_secret_value(),  # type: ignore[union-attr]
+                "TDS_ZOHO__ACCOUNTS_URL": zoho.accounts_url or "",
+                "TDS_ZOHO__API_BASE_URL": zoho.api_base_url or "",
+                **extra,
+            }
+        )
+        return env
 
     def zoho_records(self, entity: str) -> dict[str, Any]:
         spec_id = {"customerpayment": "payment_id", "vendorpayment": "payment_id"}.get(entity, f"{entity}_id")

@@ -65,21 +65,7 @@ async def test_admin_api_refuses_bad_input_with_4xx(make_stack) -> None:
 async def test_sync_command_pulls_into_the_queue(make_stack, db_url: str) -> None:
     """`tds sync items` run as a process enqueues every item and reports the run; exit code 0."""
     stack = await make_stack()
-    zoho = stack.settings.zoho
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
-    env.update(
-        {
-            "TDS_DB__URL": db_url,
-            "TDS_DB__MIGRATE_ON_START": "false",
-            "TDS_ZOHO__CLIENT_ID": zoho.client_id,
-            "TDS_ZOHO__ORGANIZATION_ID": zoho.organization_id,
-            "TDS_ZOHO__CLIENT_SECRET": zoho.client_secret.get_secret_value(),  # type: ignore[union-attr]
-            "TDS_ZOHO__REFRESH_TOKEN": zoho.refresh_token.get_secret_value(),  # type: ignore[union-attr]
-            "TDS_ZOHO__ACCOUNTS_URL": zoho.accounts_url or "",
-            "TDS_ZOHO__API_BASE_URL": zoho.api_base_url or "",
-            "TDS_PULL__PER_PAGE": "20",
-        }
-    )
+    env = stack.command_env(db_url, TDS_PULL__PER_PAGE="20")
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
