@@ -120,6 +120,8 @@ async def _run_monitor(container: Container, stop: asyncio.Event) -> None:
         log.info("monitor loop off (TDS_MONITOR__ENABLED=false)")
         return
     await container.monitor().monitor.run(stop)
+
+
 async def _run_reconcile_scheduler(container: Container, stop: asyncio.Event) -> None:
     """The daily reconciliation (only when enabled and Zoho is configured)."""
     from tds.pull.factory import zoho_configured
