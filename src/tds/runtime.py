@@ -14,7 +14,8 @@ import uvicorn
 
 from tds.api.app import create_app
 from tds.bootstrap import Container, build_container
-from tds.config import Settings
+from tds.config import Settings, service_notify_socket
+from tds.notify import Readiness, ServiceNotifier
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,16 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    readiness = Readiness(["api"] * api + ["worker"] * worker, ServiceNotifier(service_notify_socket()))
     parts = []
     if api:
-        parts.append(_serve_api(container, stop))
+        parts.append(_serve_api(container, stop, readiness))
     if worker:
-        parts += [_run_worker(container, stop), _run_pull_scheduler(container, stop)]
+        parts += [_run_worker(container, stop, readiness), _run_pull_scheduler(container, stop)]
     try:
         results = await asyncio.gather(*(_guard(part, stop) for part in parts))
     finally:
+        readiness.stopping()
         await container.aclose()
     return 0 if all(results) else 1
 
@@ -69,20 +72,35 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def _serve_api(container: Container, stop: asyncio.Event) -> None:
+async def _serve_api(container: Container, stop: asyncio.Event, readiness: Readiness) -> None:
     cfg = uvicorn.Config(
         create_app(container),
         host=container.settings.api.host,
         port=container.settings.api.port,
         log_level="warning",
         access_log=False,
+        # X-Forwarded-For/-Proto are believed only from the configured reverse proxies (none by default).
+        proxy_headers=bool(container.settings.api.trusted_proxies),
+        forwarded_allow_ips=",".join(container.settings.api.trusted_proxies) or None,
     )
     server = _Server(cfg)
     serving = asyncio.create_task(server.serve())
-    log.info("API listening on http://%s:%s", cfg.host, cfg.port)
+    await _wait_started(server, serving, stop)
+    if server.started:
+        log.info("API listening on http://%s:%s", cfg.host, cfg.port)
+        readiness.part_ready("api")
     await stop.wait()
     server.should_exit = True
     await serving
+
+
+async def _wait_started(server: uvicorn.Server, serving: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Returns once the socket is bound (or serving ended, or the process is stopping)."""
+    while not (server.started or serving.done() or stop.is_set()):
+        await asyncio.sleep(0.05)
+    if serving.done() and not server.started:
+        stop.set()  # uvicorn could not bind; it has logged why
+        await serving
 
 
 async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None:
@@ -96,11 +114,12 @@ async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None
     await container.pull().scheduler.run(stop)
 
 
-async def _run_worker(container: Container, stop: asyncio.Event) -> None:
+async def _run_worker(container: Container, stop: asyncio.Event, readiness: Readiness) -> None:
     """The worker pool over every entity handler, until the process stops."""
     from tds.entities.handlers import build_handlers
     from tds.worker.pool import WorkerPool
 
     handlers = build_handlers(container.settings.erp)
     pool = WorkerPool(container.sessions, container.database_url, handlers, container.settings.worker)
+    readiness.part_ready("worker")
     await pool.run(stop)

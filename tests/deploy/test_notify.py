@@ -1,0 +1,98 @@
+"""The readiness protocol against a real unix datagram socket: the notifier alone and `tds serve`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tds.notify import Readiness, ServiceNotifier
+from tests.e2e.test_service_process import _env, _free_port
+
+
+def _fields(datagram: bytes) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in datagram.decode().splitlines())
+
+
+@pytest.fixture
+def manager_socket() -> Iterator[tuple[socket.socket, str]]:
+    """A bound AF_UNIX datagram socket standing in for the service manager's NOTIFY_SOCKET."""
+    with tempfile.TemporaryDirectory(prefix="tds-notify-") as tmp:
+        path = str(Path(tmp) / "notify.sock")
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.bind(path)
+            sock.settimeout(60.0)
+            yield sock, path
+
+
+def test_ready_sends_one_datagram_with_ready_status_and_pid(
+    manager_socket: tuple[socket.socket, str],
+) -> None:
+    """READY=1 arrives with the status text and this process's pid as MAINPID."""
+    sock, path = manager_socket
+    assert ServiceNotifier(path).ready("ready")
+    fields = _fields(sock.recv(4096))
+    assert fields == {"READY": "1", "STATUS": "ready", "MAINPID": str(os.getpid())}
+
+
+def test_abstract_socket_address_is_used_when_it_starts_with_at() -> None:
+    """An address starting with @ names a Linux abstract socket, as systemd may pass it."""
+    name = f"tds-notify-test-{uuid.uuid4().hex}"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind("\0" + name)
+        sock.settimeout(5.0)
+        assert ServiceNotifier("@" + name).stopping("bye")
+        assert _fields(sock.recv(4096)) == {"STOPPING": "1", "STATUS": "bye"}
+
+
+def test_without_a_socket_the_notifier_does_nothing_and_a_dead_socket_is_not_fatal(tmp_path: Path) -> None:
+    """No NOTIFY_SOCKET is a no-op; a socket nobody listens on is reported, never raised."""
+    assert not ServiceNotifier(None).ready("ready")
+    assert not ServiceNotifier(str(tmp_path / "nobody.sock")).ready("ready")
+
+
+def test_readiness_waits_for_every_part(manager_socket: tuple[socket.socket, str]) -> None:
+    """READY=1 is sent once, only after the API and the worker are both up."""
+    sock, path = manager_socket
+    sock.settimeout(0.2)
+    readiness = Readiness(["api", "worker"], ServiceNotifier(path))
+    readiness.part_ready("api")
+    with pytest.raises(TimeoutError):
+        sock.recv(4096)
+    readiness.part_ready("worker")
+    readiness.part_ready("worker")
+    assert _fields(sock.recv(4096))["READY"] == "1"
+    with pytest.raises(TimeoutError):
+        sock.recv(4096)
+    assert readiness.is_ready
+
+
+@pytest.mark.slow
+def test_serve_tells_the_manager_it_is_ready_once_it_answers(
+    db_url: str, manager_socket: tuple[socket.socket, str]
+) -> None:
+    """`tds serve` sends READY=1 only when its port answers, and STOPPING=1 on SIGTERM."""
+    sock, path = manager_socket
+    port = _free_port()
+    env = _env(db_url, port, NOTIFY_SOCKET=path)
+    proc = subprocess.Popen([sys.executable, "-m", "tds", "serve"], env=env)
+    try:
+        ready = _fields(sock.recv(4096))
+        assert ready["READY"] == "1"
+        assert ready["MAINPID"] == str(proc.pid)
+        assert httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert _fields(sock.recv(4096))["STOPPING"] == "1"
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
