@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +33,8 @@ class ApiSettings(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535)
     admin_api_keys: list[SecretStr] = Field(default_factory=list)
     admin_api_key_header: str = "X-API-Key"
+    trusted_proxies: list[str] = Field(default_factory=list)  # whose X-Forwarded-For/-Proto to believe
+    retry_after_s: int = Field(default=5, ge=1, le=3600)
 
 
 class WebhookSettings(BaseModel):
@@ -161,3 +164,8 @@ def load_settings(**overrides: object) -> Settings:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def service_notify_socket() -> str | None:
+    """The service manager's readiness socket (systemd sets NOTIFY_SOCKET for Type=notify units)."""
+    return os.environ.get("NOTIFY_SOCKET") or None
