@@ -1,0 +1,121 @@
+"""The systemd units under deploy/: what each must say, and `systemd-analyze verify` over all of them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tds.config import WorkerSettings
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+SERVICES = ["tds-api.service", "tds-worker.service", "tds-serve.service"]
+HARDENING = {
+    "NoNewPrivileges": "yes",
+    "ProtectSystem": "strict",
+    "ProtectHome": "yes",
+    "PrivateTmp": "yes",
+    "PrivateDevices": "yes",
+    "RestrictSUIDSGID": "yes",
+    "CapabilityBoundingSet": "",
+}
+# What the worker needs after its shutdown timeout: release unfinished jobs, close the pool.
+STOP_MARGIN_S = 10.0
+
+Unit = dict[str, dict[str, list[str]]]
+
+
+def parse_unit(path: Path) -> Unit:
+    """Sections to keys to every value given (systemd allows a key more than once)."""
+    unit: Unit = defaultdict(lambda: defaultdict(list))
+    section = ""
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            section = line.strip("[]")
+            continue
+        key, _, value = line.partition("=")
+        unit[section][key.strip()].append(value.strip())
+    return unit
+
+
+def _seconds(value: str) -> float:
+    match = re.fullmatch(r"(\d+)(s|min)?", value)
+    assert match, value
+    return float(match[1]) * (60 if match[2] == "min" else 1)
+
+
+def _env_example() -> dict[str, str]:
+    lines = (DEPLOY / "tds.env.example").read_text().splitlines()
+    pairs = (line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    return {key: value.strip("'") for key, value in pairs}
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_long_running_units_restart_notify_and_run_unprivileged(name: str) -> None:
+    """Each service runs as tds, restarts always, reads the env file, uses Type=notify and is hardened."""
+    service = parse_unit(DEPLOY / "systemd" / name)["Service"]
+    assert service["User"] == ["tds"]
+    assert service["Group"] == ["tds"]
+    assert service["Restart"] == ["always"]
+    assert service["Type"] == ["notify"]
+    assert service["NotifyAccess"] == ["main"]
+    assert service["EnvironmentFile"] == ["/etc/tds/tds.env"]
+    command = name.removeprefix("tds-").removesuffix(".service")
+    assert service["ExecStart"] == [f"/opt/tds/venv/bin/tds {command}"]
+    for key, value in HARDENING.items():
+        assert service[key] == [value], key
+
+
+@pytest.mark.parametrize("name", ["tds-worker.service", "tds-serve.service"])
+def test_stop_timeout_covers_the_worker_shutdown_timeout(name: str) -> None:
+    """systemd waits longer than the worker's graceful shutdown (default and the example env file)."""
+    stop_s = _seconds(parse_unit(DEPLOY / "systemd" / name)["Service"]["TimeoutStopSec"][0])
+    configured_s = float(_env_example()["TDS_WORKER__SHUTDOWN_TIMEOUT_S"])
+    assert stop_s >= WorkerSettings().shutdown_timeout_s + STOP_MARGIN_S
+    assert stop_s >= configured_s + STOP_MARGIN_S
+
+
+def test_serve_conflicts_with_the_split_units() -> None:
+    """`tds serve` and the api/worker pair never run at once on one host."""
+    conflicts = parse_unit(DEPLOY / "systemd" / "tds-serve.service")["Unit"]["Conflicts"]
+    assert conflicts == ["tds-api.service tds-worker.service"]
+
+
+def test_backup_timer_starts_the_backup_service_daily_and_catches_up() -> None:
+    """The timer is daily and persistent; the service is a one-shot `tds backup` as tds."""
+    timer = parse_unit(DEPLOY / "systemd" / "tds-backup.timer")["Timer"]
+    assert timer["Unit"] == ["tds-backup.service"]
+    assert timer["Persistent"] == ["true"]
+    assert timer["OnCalendar"] == ["*-*-* 02:30:00"]
+    service = parse_unit(DEPLOY / "systemd" / "tds-backup.service")["Service"]
+    assert service["Type"] == ["oneshot"]
+    assert service["User"] == ["tds"]
+    assert service["ExecStart"][0].startswith("/opt/tds/venv/bin/tds backup ")
+    cron = (DEPLOY / "cron" / "tds-backup").read_text()
+    assert service["ExecStart"][0] in cron
+
+
+def test_systemd_analyze_verify_accepts_every_unit(tmp_path: Path) -> None:
+    """`systemd-analyze verify` finds no error in the units (ExecStart pointed at this checkout's tds)."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed (install systemd to run this check)")
+    tds = Path(sys.executable).with_name("tds")
+    for unit in (DEPLOY / "systemd").iterdir():
+        text = unit.read_text().replace("/opt/tds/venv/bin/tds", str(tds))
+        (tmp_path / unit.name).write_text(text)
+    units = sorted(str(p) for p in tmp_path.iterdir())
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Unknown key" not in result.stderr, result.stderr
+    assert "Unknown section" not in result.stderr, result.stderr
