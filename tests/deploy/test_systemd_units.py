@@ -119,3 +119,14 @@ def test_systemd_analyze_verify_accepts_every_unit(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Unknown key" not in result.stderr, result.stderr
     assert "Unknown section" not in result.stderr, result.stderr
+
+
+def test_only_one_unit_per_host_migrates_and_the_worker_waits_for_it() -> None:
+    """api and serve run `tds migrate` first; the worker starts after the API; no process migrates."""
+    migrate = "/opt/tds/venv/bin/tds migrate"
+    for name in ["tds-api.service", "tds-serve.service"]:
+        assert parse_unit(DEPLOY / "systemd" / name)["Service"]["ExecStartPre"] == [migrate]
+    worker = parse_unit(DEPLOY / "systemd" / "tds-worker.service")
+    assert "ExecStartPre" not in worker["Service"]
+    assert "tds-api.service" in worker["Unit"]["After"][0].split()
+    assert _env_example()["TDS_DB__MIGRATE_ON_START"] == "false"
