@@ -20,6 +20,7 @@ NGINX = shutil.which("nginx") or next(iter(Path("/usr/sbin").glob("nginx")), Non
 OPENSSL = shutil.which("openssl")
 SELF_SIGNED = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
 CLIENT_IP = "127.0.0.2"  # loopback, but not the proxy's own address: the app must see this one
+OUTSIDER_IP = "127.0.0.3"  # not in the staff network of the live test
 pytestmark = pytest.mark.skipif(
     NGINX is None or OPENSSL is None,
     reason="nginx or openssl is not installed (apt-get install nginx openssl to run these checks)",
@@ -42,8 +43,9 @@ http {{
 """
 
 
-def _site_for_test(tmp: Path, upstream: int, http: int, https: int) -> str:
-    """The shipped site with only host-specific values swapped: certificate, log paths, ports."""
+def _site_for_test(tmp: Path, upstream: int, http: int, https: int, *, staff: str | None = None) -> str:
+    """The shipped site with only host-specific values swapped: certificate, log paths, ports, and
+    (with `staff`) the documented edit that limits /dashboard and /admin to one network."""
     text = SITE.read_text()
     swaps = {
         "/etc/letsencrypt/live/tds.example.com/fullchain.pem": f"{tmp}/cert.pem",
@@ -55,20 +57,22 @@ def _site_for_test(tmp: Path, upstream: int, http: int, https: int) -> str:
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https} ssl http2;",
         "listen 80;": f"listen 127.0.0.1:{http};",
     }
+    if staff is not None:
+        swaps["    default 1;"] = f"    default 0;\n    {staff} 1;"
     for old, new in swaps.items():
         assert old in text, old
         text = text.replace(old, new)
     return text
 
 
-def _configure(tmp: Path, upstream: int, http: int, https: int) -> Path:
+def _configure(tmp: Path, upstream: int, http: int, https: int, *, staff: str | None = None) -> Path:
     subprocess.run(
         [str(OPENSSL), *SELF_SIGNED, "-keyout", str(tmp / "key.pem"), "-out", str(tmp / "cert.pem")],
         check=True,
         capture_output=True,
         timeout=60,
     )
-    (tmp / "tds.conf").write_text(_site_for_test(tmp, upstream, http, https))
+    (tmp / "tds.conf").write_text(_site_for_test(tmp, upstream, http, https, staff=staff))
     main = tmp / "nginx.conf"
     main.write_text(MAIN_CONF.format(tmp=tmp))
     return main
@@ -99,7 +103,7 @@ def api(db_url: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
 @pytest.fixture
 def nginx(tmp_path: Path, api: tuple[int, subprocess.Popen[str]]) -> Iterator[tuple[int, Path]]:
     https = _free_port()
-    main = _configure(tmp_path, api[0], _free_port(), https)
+    main = _configure(tmp_path, api[0], _free_port(), https, staff=f"{CLIENT_IP}/32")
     proc = subprocess.Popen([str(NGINX), "-c", str(main)], stderr=subprocess.PIPE)
     try:
         _wait_for(lambda: _client().get(f"https://127.0.0.1:{https}/health").status_code == 200)
@@ -109,8 +113,8 @@ def nginx(tmp_path: Path, api: tuple[int, subprocess.Popen[str]]) -> Iterator[tu
         proc.wait(timeout=30)
 
 
-def _client() -> httpx.Client:
-    return httpx.Client(transport=httpx.HTTPTransport(local_address=CLIENT_IP, verify=False), timeout=10)
+def _client(address: str = CLIENT_IP) -> httpx.Client:
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address, verify=False), timeout=10)
 
 
 def _wait_for(check: Callable[[], bool], timeout_s: float = 60.0) -> None:
@@ -147,3 +151,14 @@ def test_nginx_caps_webhook_bodies_keeps_health_out_of_the_log_and_passes_the_cl
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert f"webhook for item from {CLIENT_IP} refused" in stderr
+
+
+@pytest.mark.slow
+def test_dashboard_and_admin_can_be_limited_to_a_staff_network(nginx: tuple[int, Path]) -> None:
+    """With the geo default set to 0, only the listed network reaches /admin and /dashboard."""
+    base = f"https://127.0.0.1:{nginx[0]}"
+    with _client(OUTSIDER_IP) as outsider, _client() as staff:
+        assert outsider.get(f"{base}/admin/queue/stats").status_code == 403
+        assert outsider.get(f"{base}/dashboard").status_code == 403
+        assert outsider.get(f"{base}/health").status_code == 200
+        assert staff.get(f"{base}/admin/queue/stats").status_code == 401  # reaches the app: no API key
