@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Coroutine, Iterator
 from typing import Any
@@ -15,6 +16,7 @@ import uvicorn
 from tds.api.app import create_app
 from tds.bootstrap import Container, build_container
 from tds.config import Settings, service_notify_socket
+from tds.errors import ConfigurationError
 from tds.notify import Readiness, ServiceNotifier
 
 log = logging.getLogger(__name__)
@@ -83,8 +85,9 @@ async def _serve_api(container: Container, stop: asyncio.Event, readiness: Readi
         proxy_headers=bool(container.settings.api.trusted_proxies),
         forwarded_allow_ips=",".join(container.settings.api.trusted_proxies) or None,
     )
+    listening = _listen(cfg.host, cfg.port)
     server = _Server(cfg)
-    serving = asyncio.create_task(server.serve())
+    serving = asyncio.create_task(server.serve(sockets=[listening]))
     await _wait_started(server, serving, stop)
     if server.started:
         log.info("API listening on http://%s:%s", cfg.host, cfg.port)
@@ -92,6 +95,15 @@ async def _serve_api(container: Container, stop: asyncio.Event, readiness: Readi
     await stop.wait()
     server.should_exit = True
     await serving
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Binds the API's socket here, so a port in use is a clear error (exit 1), not uvicorn's exit."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
 
 
 async def _wait_started(server: uvicorn.Server, serving: asyncio.Task[None], stop: asyncio.Event) -> None:

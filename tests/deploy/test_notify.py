@@ -96,3 +96,22 @@ def test_serve_tells_the_manager_it_is_ready_once_it_answers(
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_api_on_a_port_in_use_exits_1_naming_it_and_never_reports_ready(
+    db_url: str, manager_socket: tuple[socket.socket, str]
+) -> None:
+    """A port already taken is a clear start-up failure (exit 1, the address named), never READY=1."""
+    sock, path = manager_socket
+    sock.settimeout(0.5)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = _env(db_url, port, NOTIFY_SOCKET=path)
+        result = subprocess.run(
+            [sys.executable, "-m", "tds", "api"], env=env, capture_output=True, text=True, timeout=60
+        )
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "READY" not in _fields(sock.recv(4096))  # only STOPPING=1 was sent
