@@ -24,6 +24,7 @@ class DatabaseSettings(BaseModel):
     pool_timeout_s: float = Field(default=30.0, gt=0)
     statement_timeout_ms: int = Field(default=30_000, ge=0)
     migrate_on_start: bool = True
+    startup_wait_s: float = Field(default=30.0, ge=0)  # wait this long for the database at start
 
 
 class ApiSettings(BaseModel):

@@ -9,11 +9,18 @@ maps them to 503 with Retry-After; the worker hands its jobs back instead of spe
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
+
 import asyncpg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from tds.db.engine import plain_dsn
 from tds.errors import DatabaseUnavailable
+
+log = logging.getLogger(__name__)
 
 # SQLSTATE class 08 (connection exception), class 57P (admin/crash shutdown, cannot connect now) and
 # too_many_connections; see PostgreSQL's error-codes appendix.
@@ -60,3 +67,20 @@ def _unavailable_here(exc: BaseException) -> bool:
         return True
     sqlstate = getattr(exc, "sqlstate", None)
     return isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATE_PREFIXES)
+
+
+async def wait_for_database(url: str, timeout_s: float, *, interval_s: float = 1.0) -> None:
+    """Returns once PostgreSQL accepts a connection, so that a process started while its database
+    restarts comes up when the database does; raises DatabaseUnavailable after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            conn = await asyncpg.connect(plain_dsn(url), timeout=max(1.0, interval_s))
+        except Exception as exc:  # refused, starting up, shutting down: each is worth one more try
+            if not is_unavailable(exc) or time.monotonic() >= deadline:
+                raise DatabaseUnavailable(f"the database did not answer: {type(exc).__name__}") from exc
+            log.warning("waiting for the database (%s: %s)", type(exc).__name__, exc)
+            await asyncio.sleep(interval_s)
+            continue
+        await conn.close()
+        return
