@@ -98,9 +98,11 @@ def test_backup_timer_starts_the_backup_service_daily_and_catches_up() -> None:
     service = parse_unit(DEPLOY / "systemd" / "tds-backup.service")["Service"]
     assert service["Type"] == ["oneshot"]
     assert service["User"] == ["tds"]
-    assert service["ExecStart"][0].startswith("/opt/tds/venv/bin/tds backup ")
+    assert service["ExecStart"] == ["/opt/tds/venv/bin/tds backup"]
+    assert "/var/backups/tds" in service["ReadWritePaths"]
+    assert _env_example()["TDS_BACKUP__DIR"] == "/var/backups/tds"
     cron = (DEPLOY / "cron" / "tds-backup").read_text()
-    assert service["ExecStart"][0] in cron
+    assert "/opt/tds/venv/bin/tds backup >>" in cron
 
 
 def test_systemd_analyze_verify_accepts_every_unit(tmp_path: Path) -> None:
