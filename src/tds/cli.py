@@ -57,12 +57,14 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import emulator, sync
+    from tds.commands import backup, emulator, sync
     from tds.commands import queue as queue_commands
 
     app.command()(sync.sync)
     app.command()(emulator.emulator)
     app.command()(queue_commands.replay)
+    app.command()(backup.backup)
+    app.command()(backup.restore)
 
 
 _register_feature_commands()

@@ -114,6 +114,14 @@ class ErpMappingSettings(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)
 
 
+class BackupSettings(BaseModel):
+    """`tds backup`: where backups go, how many days they are kept, which pg_dump/pg_restore to use."""
+
+    dir: Path = Path.home() / ".local" / "share" / "tds" / "backups"
+    retention_days: int = Field(default=14, ge=0)  # 0 keeps every backup
+    pg_bin_dir: Path | None = None  # else PATH, /usr/lib/postgresql/*/bin, then pgserver's binaries
+
+
 class Settings(BaseSettings):
     """All configuration, from `TDS_*` variables (nested with `__`) and an optional `.env` file."""
 
@@ -134,6 +142,7 @@ class Settings(BaseSettings):
     zoho: ZohoSettings = Field(default_factory=ZohoSettings)
     pull: PullSettings = Field(default_factory=PullSettings)
     erp: ErpMappingSettings = Field(default_factory=ErpMappingSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
 
     @model_validator(mode="after")
     def _reject_placeholders(self) -> Settings:
