@@ -24,6 +24,8 @@ HARDENING = {
     "RestrictSUIDSGID": "yes",
     "CapabilityBoundingSet": "",
 }
+# systemd-analyze security's scale: 0 is fully locked down, 10 unprotected; under 2 it calls OK.
+MAX_EXPOSURE = 2.0
 # What the worker needs after its shutdown timeout: release unfinished jobs, close the pool.
 STOP_MARGIN_S = 10.0
 
@@ -105,8 +107,8 @@ def test_backup_timer_starts_the_backup_service_daily_and_catches_up() -> None:
     assert "/opt/tds/venv/bin/tds backup >>" in cron
 
 
-def test_systemd_analyze_verify_accepts_every_unit(tmp_path: Path) -> None:
-    """`systemd-analyze verify` finds no error in the units (ExecStart pointed at this checkout's tds)."""
+def _analyzable_units(tmp_path: Path) -> str:
+    """systemd-analyze, with the units copied to `tmp_path` and ExecStart pointed at this checkout's tds."""
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         pytest.skip("systemd-analyze is not installed (install systemd to run this check)")
@@ -114,6 +116,12 @@ def test_systemd_analyze_verify_accepts_every_unit(tmp_path: Path) -> None:
     for unit in (DEPLOY / "systemd").iterdir():
         text = unit.read_text().replace("/opt/tds/venv/bin/tds", str(tds))
         (tmp_path / unit.name).write_text(text)
+    return analyze
+
+
+def test_systemd_analyze_verify_accepts_every_unit(tmp_path: Path) -> None:
+    """`systemd-analyze verify` finds no error or unknown setting in any unit."""
+    analyze = _analyzable_units(tmp_path)
     units = sorted(str(p) for p in tmp_path.iterdir())
     result = subprocess.run(
         [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=60
@@ -132,3 +140,20 @@ def test_only_one_unit_per_host_migrates_and_the_worker_waits_for_it() -> None:
     assert "ExecStartPre" not in worker["Service"]
     assert "tds-api.service" in worker["Unit"]["After"][0].split()
     assert _env_example()["TDS_DB__MIGRATE_ON_START"] == "false"
+
+
+@pytest.mark.parametrize("name", [*SERVICES, "tds-backup.service"])
+def test_hardening_keeps_the_exposure_score_low(tmp_path: Path, name: str) -> None:
+    """`systemd-analyze security --offline` rates every service at most MAX_EXPOSURE (of 10)."""
+    analyze = _analyzable_units(tmp_path)
+    result = subprocess.run(
+        [analyze, "security", "--offline=true", "--no-pager", str(tmp_path / name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if "Unknown command verb" in result.stderr or "unrecognized option" in result.stderr:
+        pytest.skip("this systemd-analyze has no offline security check (systemd < 250)")
+    match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+    assert match, result.stdout + result.stderr
+    assert float(match[1]) <= MAX_EXPOSURE
