@@ -179,3 +179,11 @@ def load_settings(**overrides: object) -> Settings:
 def service_notify_socket() -> str | None:
     """The service manager's readiness socket (systemd sets NOTIFY_SOCKET for Type=notify units)."""
     return os.environ.get("NOTIFY_SOCKET") or None
+
+
+def service_watchdog_interval_s() -> float | None:
+    """How often to ping the service manager's watchdog (half of WATCHDOG_USEC), when it is meant for us."""
+    usec, pid = os.environ.get("WATCHDOG_USEC"), os.environ.get("WATCHDOG_PID")
+    if not usec or not usec.isdigit() or int(usec) == 0 or (pid and pid != str(os.getpid())):
+        return None
+    return int(usec) / 2_000_000

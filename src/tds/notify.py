@@ -4,11 +4,15 @@ systemd's `Type=notify` units wait for `READY=1` before they count a start as do
 (nginx, the backup timer) never meet a process that is still migrating or binding its port.
 The protocol is a newline-separated `KEY=value` datagram on an AF_UNIX socket whose path the
 manager passes in NOTIFY_SOCKET; a leading `@` names a Linux abstract socket. Without the variable
-every call is a no-op, so the same code runs under a terminal, Docker or systemd.
+every call is a no-op, so the same code runs under a terminal, Docker or systemd. With
+`WatchdogSec=` the manager also expects `WATCHDOG=1` at least that often and restarts a process
+whose event loop has stopped turning (a hang the process cannot report itself).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -65,3 +69,11 @@ class Readiness:
 
     def stopping(self) -> None:
         self._notifier.stopping("stopping")
+
+
+async def keep_watchdog_fed(notifier: ServiceNotifier, interval_s: float, stop: asyncio.Event) -> None:
+    """Sends WATCHDOG=1 every `interval_s` from the event loop itself, until `stop` is set."""
+    while not stop.is_set():
+        notifier.notify(watchdog=1)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), interval_s)

@@ -15,9 +15,9 @@ import uvicorn
 
 from tds.api.app import create_app
 from tds.bootstrap import Container, build_container
-from tds.config import Settings, service_notify_socket
+from tds.config import Settings, service_notify_socket, service_watchdog_interval_s
 from tds.errors import ConfigurationError
-from tds.notify import Readiness, ServiceNotifier
+from tds.notify import Readiness, ServiceNotifier, keep_watchdog_fed
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +41,12 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    readiness = Readiness(["api"] * api + ["worker"] * worker, ServiceNotifier(service_notify_socket()))
+    notifier = ServiceNotifier(service_notify_socket())
+    readiness = Readiness(["api"] * api + ["worker"] * worker, notifier)
     parts = []
+    watchdog_s = service_watchdog_interval_s()
+    if watchdog_s is not None and notifier.enabled:
+        parts.append(keep_watchdog_fed(notifier, watchdog_s, stop))
     if api:
         parts.append(_serve_api(container, stop, readiness))
     if worker:

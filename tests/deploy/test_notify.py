@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import signal
 import socket
@@ -15,7 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tds.notify import Readiness, ServiceNotifier
+from tds.config import service_watchdog_interval_s
+from tds.notify import Readiness, ServiceNotifier, keep_watchdog_fed
 from tests.e2e.test_service_process import _env, _free_port
 
 
@@ -115,3 +118,58 @@ def test_api_on_a_port_in_use_exits_1_naming_it_and_never_reports_ready(
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "READY" not in _fields(sock.recv(4096))  # only STOPPING=1 was sent
+
+
+async def test_watchdog_is_fed_from_the_event_loop_until_stop(
+    manager_socket: tuple[socket.socket, str],
+) -> None:
+    """WATCHDOG=1 arrives every interval while the loop runs; nothing more after stop."""
+    sock, path = manager_socket
+    sock.settimeout(5.0)
+    stop = asyncio.Event()
+    feeding = asyncio.create_task(keep_watchdog_fed(ServiceNotifier(path), 0.05, stop))
+    await asyncio.sleep(0.3)
+    stop.set()
+    await feeding
+    sock.settimeout(0.2)
+    pings = []
+    with contextlib.suppress(TimeoutError):
+        while True:
+            pings.append(_fields(sock.recv(4096)))
+    assert len(pings) >= 3
+    assert all(ping == {"WATCHDOG": "1"} for ping in pings)
+
+
+def test_watchdog_interval_is_half_the_managers_timeout_and_only_for_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WATCHDOG_USEC gives the timeout; a WATCHDOG_PID of another process means the watchdog is not ours."""
+    monkeypatch.setenv("WATCHDOG_USEC", "60000000")
+    monkeypatch.delenv("WATCHDOG_PID", raising=False)
+    assert service_watchdog_interval_s() == 30.0
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
+    assert service_watchdog_interval_s() == 30.0
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid() + 1))
+    assert service_watchdog_interval_s() is None
+    monkeypatch.setenv("WATCHDOG_USEC", "0")
+    monkeypatch.delenv("WATCHDOG_PID")
+    assert service_watchdog_interval_s() is None
+
+
+@pytest.mark.slow
+def test_worker_feeds_the_watchdog_while_it_runs(
+    db_url: str, manager_socket: tuple[socket.socket, str]
+) -> None:
+    """`tds worker` under a watchdog sends READY=1 and then WATCHDOG=1 at half the timeout."""
+    sock, path = manager_socket
+    env = _env(db_url, _free_port(), NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
+    proc = subprocess.Popen([sys.executable, "-m", "tds", "worker"], env=env)
+    try:
+        seen: list[dict[str, str]] = []
+        while not any("READY" in fields for fields in seen) or sum("WATCHDOG" in f for f in seen) < 3:
+            seen.append(_fields(sock.recv(4096)))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()

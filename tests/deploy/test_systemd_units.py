@@ -67,6 +67,7 @@ def test_long_running_units_restart_notify_and_run_unprivileged(name: str) -> No
     assert service["User"] == ["tds"]
     assert service["Group"] == ["tds"]
     assert service["Restart"] == ["always"]
+    assert service["WatchdogSec"] == ["60s"]
     assert service["Type"] == ["notify"]
     assert service["NotifyAccess"] == ["main"]
     assert service["EnvironmentFile"] == ["/etc/tds/tds.env"]
