@@ -4,9 +4,7 @@ under load while PostgreSQL restarts (fast, immediate) or an API or worker proce
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ import pytest
 
 from tds.db.engine import plain_dsn
 from tests.e2e.process_load import (
+    TOKEN,
     Load,
     Processes,
     assert_each_acknowledged_event_applied_once,
@@ -26,29 +25,9 @@ from tests.e2e.process_load import (
     settled_erp,
     wait_worker_running,
 )
+from tests.e2e.process_load import service_env as _env  # also used by the deployment tests
 from tests.pgcluster import Cluster, ShutdownMode
-
-TOKEN = "process-token-0123456"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(db_url: str, port: int, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
-    env.update(
-        {
-            "TDS_DB__URL": db_url,
-            "TDS_API__PORT": str(port),
-            "TDS_WEBHOOKS__SHARED_TOKEN": TOKEN,
-            "TDS_DB__MIGRATE_ON_START": "true",
-            **extra,
-        }
-    )
-    return env
+from tests.pgcluster import free_port as _free_port
 
 
 async def _wait_up(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 60.0) -> None:
