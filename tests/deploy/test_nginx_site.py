@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.test_service_process import _env, _free_port
+from tests.e2e.process_load import service_env
+from tests.pgcluster import free_port
 
 SITE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "tds.conf"
 NGINX = shutil.which("nginx") or next(iter(Path("/usr/sbin").glob("nginx")), None)
@@ -80,7 +81,7 @@ def _configure(tmp: Path, upstream: int, http: int, https: int, *, staff: str | 
 
 def test_nginx_accepts_the_site(tmp_path: Path) -> None:
     """`nginx -t` finds the site valid (TLS, limits, geo, locations) with only host values swapped."""
-    main = _configure(tmp_path, 8000, _free_port(), _free_port())
+    main = _configure(tmp_path, 8000, free_port(), free_port())
     result = subprocess.run([str(NGINX), "-t", "-c", str(main)], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "test is successful" in result.stderr
@@ -88,8 +89,8 @@ def test_nginx_accepts_the_site(tmp_path: Path) -> None:
 
 @pytest.fixture
 def api(db_url: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
-    port = _free_port()
-    env = _env(db_url, port, TDS_API__TRUSTED_PROXIES='["127.0.0.1"]')
+    port = free_port()
+    env = service_env(db_url, port, TDS_API__TRUSTED_PROXIES='["127.0.0.1"]')
     proc = subprocess.Popen([sys.executable, "-m", "tds", "api"], env=env, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(lambda: httpx.get(f"http://127.0.0.1:{port}/ready", timeout=1).status_code == 200)
@@ -102,8 +103,8 @@ def api(db_url: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
 
 @pytest.fixture
 def nginx(tmp_path: Path, api: tuple[int, subprocess.Popen[str]]) -> Iterator[tuple[int, Path]]:
-    https = _free_port()
-    main = _configure(tmp_path, api[0], _free_port(), https, staff=f"{CLIENT_IP}/32")
+    https = free_port()
+    main = _configure(tmp_path, api[0], free_port(), https, staff=f"{CLIENT_IP}/32")
     proc = subprocess.Popen([str(NGINX), "-c", str(main)], stderr=subprocess.PIPE)
     try:
         _wait_for(lambda: _client().get(f"https://127.0.0.1:{https}/health").status_code == 200)

@@ -19,7 +19,8 @@ import pytest
 
 from tds.config import service_watchdog_interval_s
 from tds.notify import Readiness, ServiceNotifier, keep_watchdog_fed
-from tests.e2e.test_service_process import _env, _free_port
+from tests.e2e.process_load import service_env
+from tests.pgcluster import free_port
 
 
 def _fields(datagram: bytes) -> dict[str, str]:
@@ -85,8 +86,8 @@ def test_serve_tells_the_manager_it_is_ready_once_it_answers(
 ) -> None:
     """`tds serve` sends READY=1 only when its port answers, and STOPPING=1 on SIGTERM."""
     sock, path = manager_socket
-    port = _free_port()
-    env = _env(db_url, port, NOTIFY_SOCKET=path)
+    port = free_port()
+    env = service_env(db_url, port, NOTIFY_SOCKET=path)
     proc = subprocess.Popen([sys.executable, "-m", "tds", "serve"], env=env)
     try:
         ready = _fields(sock.recv(4096))
@@ -111,7 +112,7 @@ def test_api_on_a_port_in_use_exits_1_naming_it_and_never_reports_ready(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = _env(db_url, port, NOTIFY_SOCKET=path)
+        env = service_env(db_url, port, NOTIFY_SOCKET=path)
         result = subprocess.run(
             [sys.executable, "-m", "tds", "api"], env=env, capture_output=True, text=True, timeout=60
         )
@@ -162,7 +163,7 @@ def test_worker_feeds_the_watchdog_while_it_runs(
 ) -> None:
     """`tds worker` under a watchdog sends READY=1 and then WATCHDOG=1 at half the timeout."""
     sock, path = manager_socket
-    env = _env(db_url, _free_port(), NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
+    env = service_env(db_url, free_port(), NOTIFY_SOCKET=path, WATCHDOG_USEC="400000")
     proc = subprocess.Popen([sys.executable, "-m", "tds", "worker"], env=env)
     try:
         seen: list[dict[str, str]] = []
