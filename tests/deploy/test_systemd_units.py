@@ -105,7 +105,7 @@ def test_backup_timer_starts_the_backup_service_daily_and_catches_up() -> None:
     assert "/var/backups/tds" in service["ReadWritePaths"]
     assert _env_example()["TDS_BACKUP__DIR"] == "/var/backups/tds"
     cron = (DEPLOY / "cron" / "tds-backup").read_text()
-    assert "/opt/tds/venv/bin/tds backup >>" in cron
+    assert "/opt/tds/venv/bin/tds backup 2>&1 | logger -t tds-backup" in cron
 
 
 def _analyzable_units(tmp_path: Path) -> str:
