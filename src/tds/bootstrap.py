@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import Settings
 from tds.db import migrate
+from tds.db.availability import wait_for_database
 from tds.db.embedded import start_embedded
 from tds.db.engine import create_engine, create_sessionmaker
 
@@ -81,6 +82,7 @@ async def build_container(
         url = database_url
     for warning in settings.startup_warnings:
         log.warning(warning)
+    await wait_for_database(url, settings.db.startup_wait_s)
     if settings.db.migrate_on_start if migrate_now is None else migrate_now:
         await asyncio.to_thread(migrate.upgrade, url)
     engine = create_engine(url, settings.db)

@@ -57,7 +57,7 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import alerts, emulator, erp, reconcile, sync
+    from tds.commands import alerts, backup, emulator, erp, reconcile, sync
     from tds.commands import queue as queue_commands
 
     app.command()(sync.sync)
@@ -66,6 +66,8 @@ def _register_feature_commands() -> None:
     app.add_typer(alerts.app, name="alerts")
     app.add_typer(erp.app, name="erp")
     app.command()(reconcile.reconcile)
+    app.command()(backup.backup)
+    app.command()(backup.restore)
 
 
 _register_feature_commands()

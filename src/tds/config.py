@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,7 @@ class DatabaseSettings(BaseModel):
     pool_timeout_s: float = Field(default=30.0, gt=0)
     statement_timeout_ms: int = Field(default=30_000, ge=0)
     migrate_on_start: bool = True
+    startup_wait_s: float = Field(default=30.0, ge=0)  # wait this long for the database at start
 
 
 class ApiSettings(BaseModel):
@@ -34,6 +36,8 @@ class ApiSettings(BaseModel):
     port: int = Field(default=8000, ge=1, le=65535)
     admin_api_keys: list[SecretStr] = Field(default_factory=list)
     admin_api_key_header: str = "X-API-Key"
+    trusted_proxies: list[str] = Field(default_factory=list)  # whose X-Forwarded-For/-Proto to believe
+    retry_after_s: int = Field(default=5, ge=1, le=3600)
 
 
 class DashboardSettings(BaseModel):
@@ -143,6 +147,14 @@ class ErpMappingSettings(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)
 
 
+class BackupSettings(BaseModel):
+    """`tds backup`: where backups go, how many days they are kept, which pg_dump/pg_restore to use."""
+
+    dir: Path = Path.home() / ".local" / "share" / "tds" / "backups"
+    retention_days: int = Field(default=14, ge=0)  # 0 keeps every backup
+    pg_bin_dir: Path | None = None  # else PATH, /usr/lib/postgresql/*/bin, then pgserver's binaries
+
+
 class Settings(BaseSettings):
     """All configuration, from `TDS_*` variables (nested with `__`) and an optional `.env` file."""
 
@@ -169,6 +181,7 @@ class Settings(BaseSettings):
     healer: HealerSettings = Field(default_factory=HealerSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     reconcile: ReconcileSettings = Field(default_factory=ReconcileSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
 
     @model_validator(mode="after")
     def _reject_placeholders(self) -> Settings:
@@ -200,3 +213,16 @@ def load_settings(**overrides: object) -> Settings:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def service_notify_socket() -> str | None:
+    """The service manager's readiness socket (systemd sets NOTIFY_SOCKET for Type=notify units)."""
+    return os.environ.get("NOTIFY_SOCKET") or None
+
+
+def service_watchdog_interval_s() -> float | None:
+    """How often to ping the service manager's watchdog (half of WATCHDOG_USEC), when it is meant for us."""
+    usec, pid = os.environ.get("WATCHDOG_USEC"), os.environ.get("WATCHDOG_PID")
+    if not usec or not usec.isdigit() or int(usec) == 0 or (pid and pid != str(os.getpid())):
+        return None
+    return int(usec) / 2_000_000

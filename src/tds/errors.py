@@ -14,6 +14,8 @@
     │   ├── RetryLater               a handler asks to be rescheduled
     │   └── PermanentHandlerError    no retry can help; straight to the dead-letter queue
     ├── CircuitOpen                  a breaker refuses the call
+    ├── DatabaseUnavailable          503 with Retry-After: PostgreSQL is away (restarting, unreachable)
+    ├── BackupError                  a backup or restore could not be made or checked
     └── ZohoError
         ├── ZohoAuthError
         ├── ZohoRateLimited
@@ -113,6 +115,20 @@ class CircuitOpen(TdsError):
     def __init__(self, message: str | None = None, *, retry_in_s: float = 0.0, **context: object):
         super().__init__(message, **context)
         self.retry_in_s = retry_in_s
+
+
+class DatabaseUnavailable(TdsError):
+    """The database is unavailable; try again shortly."""
+
+    status_code = 503
+
+    def __init__(self, message: str | None = None, *, retry_after_s: int = 5, **context: object):
+        super().__init__(message, **context)
+        self.retry_after_s = retry_after_s
+
+
+class BackupError(TdsError):
+    """The backup or restore failed."""
 
 
 class ZohoError(TdsError):

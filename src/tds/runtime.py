@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Coroutine, Iterator
 from typing import Any
@@ -14,7 +15,9 @@ import uvicorn
 
 from tds.api.app import create_app
 from tds.bootstrap import Container, build_container
-from tds.config import Settings
+from tds.config import Settings, service_notify_socket, service_watchdog_interval_s
+from tds.errors import ConfigurationError
+from tds.notify import Readiness, ServiceNotifier, keep_watchdog_fed
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +44,22 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    notifier = ServiceNotifier(service_notify_socket())
+    readiness = Readiness(["api"] * api + ["worker"] * worker, notifier)
     parts = []
+    watchdog_s = service_watchdog_interval_s()
+    if watchdog_s is not None and notifier.enabled:
+        parts.append(keep_watchdog_fed(notifier, watchdog_s, stop))
     if api:
-        parts.append(_serve_api(container, stop))
+        parts.append(_serve_api(container, stop, readiness))
     if worker:
-        parts += [_run_worker(container, stop), _run_pull_scheduler(container, stop)]
+        parts += [_run_worker(container, stop, readiness), _run_pull_scheduler(container, stop)]
         parts.append(_run_monitor(container, stop))
         parts.append(_run_reconcile_scheduler(container, stop))
     try:
         results = await asyncio.gather(*(_guard(part, stop) for part in parts))
     finally:
+        readiness.stopping()
         await container.aclose()
     return 0 if all(results) else 1
 
@@ -87,20 +96,45 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def _serve_api(container: Container, stop: asyncio.Event) -> None:
+async def _serve_api(container: Container, stop: asyncio.Event, readiness: Readiness) -> None:
     cfg = uvicorn.Config(
         create_app(container),
         host=container.settings.api.host,
         port=container.settings.api.port,
         log_level="warning",
         access_log=False,
+        # X-Forwarded-For/-Proto are believed only from the configured reverse proxies (none by default).
+        proxy_headers=bool(container.settings.api.trusted_proxies),
+        forwarded_allow_ips=",".join(container.settings.api.trusted_proxies) or None,
     )
+    listening = _listen(cfg.host, cfg.port)
     server = _Server(cfg)
-    serving = asyncio.create_task(server.serve())
-    log.info("API listening on http://%s:%s", cfg.host, cfg.port)
+    serving = asyncio.create_task(server.serve(sockets=[listening]))
+    await _wait_started(server, serving, stop)
+    if server.started:
+        log.info("API listening on http://%s:%s", cfg.host, cfg.port)
+        readiness.part_ready("api")
     await stop.wait()
     server.should_exit = True
     await serving
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """Binds the API's socket here, so a port in use is a clear error (exit 1), not uvicorn's exit."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+
+
+async def _wait_started(server: uvicorn.Server, serving: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """Returns once the socket is bound (or serving ended, or the process is stopping)."""
+    while not (server.started or serving.done() or stop.is_set()):
+        await asyncio.sleep(0.05)
+    if serving.done() and not server.started:
+        stop.set()  # uvicorn could not bind; it has logged why
+        await serving
 
 
 async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None:
@@ -135,11 +169,12 @@ async def _run_reconcile_scheduler(container: Container, stop: asyncio.Event) ->
     await build_reconcile_scheduler(settings, container.engine, container.sessions, client).run(stop)
 
 
-async def _run_worker(container: Container, stop: asyncio.Event) -> None:
+async def _run_worker(container: Container, stop: asyncio.Event, readiness: Readiness) -> None:
     """The worker pool over every entity handler, until the process stops."""
     from tds.entities.handlers import build_handlers
     from tds.worker.pool import WorkerPool
 
     handlers = build_handlers(container.settings.erp)
     pool = WorkerPool(container.sessions, container.database_url, handlers, container.settings.worker)
+    readiness.part_ready("worker")
     await pool.run(stop)

@@ -1,41 +1,33 @@
-"""`tds serve` as a real process: webhook in over HTTP, ERP row out, clean stop on SIGTERM."""
+"""TDS Core as real processes: webhook in over HTTP, ERP row out, clean stop on SIGTERM; and the same
+under load while PostgreSQL restarts (fast, immediate) or an API or worker process is killed with -9."""
 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
 
 import asyncpg
 import httpx
+import pytest
 
 from tds.db.engine import plain_dsn
-
-TOKEN = "process-token-0123456"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(db_url: str, port: int, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
-    env.update(
-        {
-            "TDS_DB__URL": db_url,
-            "TDS_API__PORT": str(port),
-            "TDS_WEBHOOKS__SHARED_TOKEN": TOKEN,
-            "TDS_DB__MIGRATE_ON_START": "true",
-            **extra,
-        }
-    )
-    return env
+from tests.e2e.process_load import (
+    TOKEN,
+    Load,
+    Processes,
+    assert_each_acknowledged_event_applied_once,
+    item,
+    settled_erp,
+    wait_worker_running,
+)
+from tests.e2e.process_load import service_env as _env  # also used by the deployment tests
+from tests.pgcluster import Cluster, ShutdownMode
+from tests.pgcluster import free_port as _free_port
 
 
 async def _wait_up(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 60.0) -> None:
@@ -93,3 +85,86 @@ def test_worker_with_a_broken_erp_mapping_exits_non_zero(db_url: str) -> None:
     result = subprocess.run([sys.executable, "-m", "tds", "worker"], env=env, capture_output=True, timeout=60)
     assert result.returncode == 1
     assert b"gadgets" in result.stderr
+
+
+EVENTS = 240
+
+
+async def _run_disrupted(
+    procs: Processes, disrupt: Callable[[], Awaitable[None]], *, roles: tuple[str, ...]
+) -> Load:
+    """Starts the roles, sends the load, runs `disrupt` once a third is acknowledged; all must be acked."""
+    procs.start(roles[0])
+    await procs.wait_ready()
+    for role in roles[1:]:
+        procs.start(role)
+    await wait_worker_running(procs)
+    load = Load(procs.base_url, [item(n) for n in range(EVENTS)])
+    sending = asyncio.create_task(load.run())
+    await asyncio.wait_for(load.acked_at_least(EVENTS // 3), 30)
+    await disrupt()
+    await sending
+    assert len(load.acked) == EVENTS, f"{len(load.acked)} acknowledged; refusals {load.refusals}"
+    return load
+
+
+async def _check_and_stop(procs: Processes, db_url: str, load: Load) -> None:
+    conn = await settled_erp(db_url, EVENTS)
+    try:
+        await assert_each_acknowledged_event_applied_once(conn, load)
+    finally:
+        await conn.close()
+    alive = {role: proc.poll() is None for role, proc in procs.running.items()}
+    assert all(alive.values()), f"a process died: {alive}\n{procs.output()}"
+    assert set(procs.stop_all().values()) == {0}, procs.output()
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[Cluster]:
+    cluster = Cluster()
+    cluster.start()
+    cluster.psql_create("tds")
+    yield cluster
+    cluster.cleanup()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mode", ["fast", "immediate"])
+async def test_postgres_restart_under_load_loses_nothing_acknowledged(
+    mode: ShutdownMode, own_cluster: Cluster, tmp_path: Path
+) -> None:
+    """PostgreSQL restarts mid-load: the API answers 503 meanwhile, api and worker reconnect on their own,
+    and every acknowledged event is in the ERP exactly once."""
+    db_url = own_cluster.url("tds")
+    procs = Processes(db_url, _free_port(), tmp_path)
+
+    async def restart() -> None:
+        await asyncio.to_thread(own_cluster.stop, mode)
+        await asyncio.sleep(1.0)  # away long enough for requests and claims to fail
+        await asyncio.to_thread(own_cluster.start)
+
+    try:
+        load = await _run_disrupted(procs, restart, roles=("api", "worker"))
+        assert load.refusals.get(503, 0) > 0, f"the outage went unseen: {load.refusals}"
+        assert 500 not in load.refusals, procs.output()
+        await _check_and_stop(procs, db_url, load)
+    finally:
+        procs.stop_all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("victim", ["api", "worker"])
+async def test_kill_9_under_load_loses_nothing_acknowledged(victim: str, db_url: str, tmp_path: Path) -> None:
+    """kill -9 of the API or the worker mid-load, then a new one: nothing acknowledged is lost or doubled."""
+    procs = Processes(db_url, _free_port(), tmp_path)
+
+    async def kill_and_replace() -> None:
+        procs.kill(victim)
+        await asyncio.sleep(0.5)
+        procs.start(victim)
+
+    try:
+        load = await _run_disrupted(procs, kill_and_replace, roles=("api", "worker"))
+        await _check_and_stop(procs, db_url, load)
+    finally:
+        procs.stop_all()

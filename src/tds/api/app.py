@@ -19,9 +19,10 @@ from tds.api import (
     operations,
     webhooks,
 )
+from tds.api.unavailable import install_unavailable_handler, unavailable_response
 from tds.bootstrap import Container
 from tds.dashboard.app import MOUNT_PATH, create_dashboard
-from tds.errors import TdsError
+from tds.errors import DatabaseUnavailable, TdsError
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,15 @@ def create_app(container: Container) -> FastAPI:
     app.mount(MOUNT_PATH, create_dashboard(container))
     app.include_router(admin_reconcile.router)
     _install_error_handlers(app)
+    install_unavailable_handler(app, container.settings.api.retry_after_s)
     return app
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(TdsError)
     async def _tds_error(request: Request, exc: TdsError) -> JSONResponse:
+        if isinstance(exc, DatabaseUnavailable):
+            return unavailable_response(exc)
         if exc.status_code >= 500:
             log.error("request failed: %s", exc.message)
         body: dict[str, object] = {"error": type(exc).__name__, "detail": exc.message}

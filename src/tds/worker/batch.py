@@ -15,9 +15,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.config import WorkerSettings
+from tds.db.availability import is_unavailable
 from tds.db.engine import transaction
 from tds.entities.handler import Action, EntityEvent, EntityHandler, Outcome
-from tds.errors import HandlerError, PermanentHandlerError, RetryLater, TdsError
+from tds.errors import DatabaseUnavailable, HandlerError, PermanentHandlerError, RetryLater, TdsError
 from tds.queue.jobs import ClaimedJob, Completion, DeadLetterRequest, Reschedule
 from tds.queue.repository import QueueRepository
 from tds.worker.breaker import BreakerBoard, BreakerState
@@ -176,6 +177,8 @@ class BatchRunner:
             breaker.record_success()  # the handler itself succeeded
             return 0
         except Exception as exc:  # the per-job boundary: the failure is recorded and retried or dead-lettered
+            if is_unavailable(exc):  # not the event's fault: no attempt is spent, the lease frees the job
+                raise DatabaseUnavailable(job_id=job.job_id) from exc
             self._fail(job, exc, settle, (time.perf_counter() - started) * 1000.0)
             return 0
         breaker.record_success()

@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 QUEUE_CHANNEL = "tds_queue"
 CLOSE_TIMEOUT_S = 5.0
+RECONNECT_PAUSE_S = 0.5  # a restarting server refuses at once; do not spin on it
 
 
 async def listen_for_work(
@@ -37,6 +38,9 @@ async def listen_for_work(
             continue
         try:
             await _serve(conn, channel, on_notify, closing)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:  # dropped while setting up
+            log.warning("the LISTEN connection failed (%s); reconnecting", type(exc).__name__)
+            await _wait(closing, reconnect_s)
         finally:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(conn.close(), CLOSE_TIMEOUT_S)
@@ -57,6 +61,7 @@ async def _serve(
             waiter.cancel()
     if lost.is_set() and not closing.is_set():
         log.warning("the LISTEN connection dropped; reconnecting")
+        await _wait(closing, RECONNECT_PAUSE_S)
 
 
 async def _wait(event: asyncio.Event, timeout_s: float) -> None:

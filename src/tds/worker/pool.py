@@ -21,9 +21,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import WorkerSettings
+from tds.db.availability import is_unavailable
 from tds.db.engine import plain_dsn, transaction
 from tds.entities.handler import EntityHandler
 from tds.healer.repository import HealerRepository
+from tds.errors import DatabaseUnavailable
 from tds.queue.jobs import ClaimedJob, Recovery
 from tds.queue.repository import QueueRepository
 from tds.worker.batch import BatchRunner
@@ -152,10 +154,32 @@ class WorkerPool:
             result = await self._runner.run(jobs)
             self.processed += result.processed
             self.failed += result.failed
+        except DatabaseUnavailable as exc:  # the database went away mid-batch; it is not the jobs' fault
+            log.warning("the database went away during a batch of %d jobs (%s)", len(jobs), exc.__cause__)
+            await self._hand_back(jobs)
         except Exception:  # the runner records per-job failures itself; this is the database going away
             log.exception("a batch of %d jobs was interrupted; their leases will expire", len(jobs))
         finally:
             self.in_flight -= len(jobs)
+
+    async def _hand_back(self, jobs: list[ClaimedJob]) -> None:
+        """Returns an interrupted batch to the queue, attempt given back, as soon as the database answers
+        again; gives up after one lease (the leases have run out by then and recovery takes over)."""
+        job_ids = [job.job_id for job in jobs]
+        deadline = time.monotonic() + self.settings.lease_s
+        while not self._closing.is_set() and time.monotonic() < deadline:
+            try:
+                async with transaction(self.sessions) as session:
+                    released = await QueueRepository(session).release(self.worker_id, job_ids)
+            except Exception as exc:  # still away, or worse: wait and try again, else leave it to the lease
+                if not is_unavailable(exc):
+                    log.warning("could not hand back %d jobs: %s", len(job_ids), exc)
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), self.settings.poll_interval_s)
+                continue
+            log.info("database back: handed %d of %d interrupted jobs back to the queue", released, len(jobs))
+            return
 
     async def _wait_for_wake(self) -> None:
         with contextlib.suppress(TimeoutError):
