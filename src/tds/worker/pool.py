@@ -24,8 +24,8 @@ from tds.config import WorkerSettings
 from tds.db.availability import is_unavailable
 from tds.db.engine import plain_dsn, transaction
 from tds.entities.handler import EntityHandler
-from tds.healer.repository import HealerRepository
 from tds.errors import DatabaseUnavailable
+from tds.healer.repository import HealerRepository
 from tds.queue.jobs import ClaimedJob, Recovery
 from tds.queue.repository import QueueRepository
 from tds.worker.batch import BatchRunner
