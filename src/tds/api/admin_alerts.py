@@ -26,7 +26,7 @@ class AlertAction(BaseModel):
     by: str = Field(default="admin API", min_length=1, max_length=200)
 
 
-def alert_service(session: AsyncSession = Depends(get_session)) -> AlertService:
+def alert_service(session: AsyncSession = Depends(get_session, scope="function")) -> AlertService:
     return AlertService(session)
 
 

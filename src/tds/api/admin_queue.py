@@ -48,7 +48,8 @@ class GroupReplayRequest(BaseModel):
 
 
 def queue_service(
-    session: AsyncSession = Depends(get_session), container: Container = Depends(get_container)
+    session: AsyncSession = Depends(get_session, scope="function"),
+    container: Container = Depends(get_container),
 ) -> QueueService:
     return QueueService(session, container.settings.worker.max_attempts)
 

@@ -56,7 +56,7 @@ async def list_runs(
     entity: str | None = Query(None, description="only this entity"),
     limit: int = Query(20, ge=1, le=500),
     offset: int = Query(0, ge=0),
-    session: AsyncSession = Depends(get_session),
+    session: AsyncSession = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """Runs, newest first, with their counts and API calls."""
     name = entity_names(entity)[0] if entity else None
@@ -66,7 +66,7 @@ async def list_runs(
 
 @router.get("/runs/{run_id}")
 async def get_run(
-    run_id: int = Path(ge=1, le=MAX_ID), session: AsyncSession = Depends(get_session)
+    run_id: int = Path(ge=1, le=MAX_ID), session: AsyncSession = Depends(get_session, scope="function")
 ) -> dict[str, Any]:
     run = await ReportRepository(session).run(run_id)
     if run is None:
@@ -80,7 +80,7 @@ async def list_differences(
     kind: Kind | None = Query(None, description=f"only one kind ({', '.join(KINDS)})"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-    session: AsyncSession = Depends(get_session),
+    session: AsyncSession = Depends(get_session, scope="function"),
 ) -> dict[str, Any]:
     """A run's differences in the order found: kind, record, the fields that differ, the repair queued."""
     reports = ReportRepository(session)

@@ -92,13 +92,15 @@ async def budget(container: Container = Depends(get_container)) -> dict[str, Any
 
 @router.get("/runs")
 async def list_runs(
-    limit: int = Query(20, ge=1, le=500), session: AsyncSession = Depends(get_session)
+    limit: int = Query(20, ge=1, le=500), session: AsyncSession = Depends(get_session, scope="function")
 ) -> dict[str, Any]:
     return {"runs": jsonable_encoder(await SyncRunRepository(session).recent(limit))}
 
 
 @router.get("/runs/{run_id}")
-async def get_run(run_id: int, session: AsyncSession = Depends(get_session)) -> dict[str, Any]:
+async def get_run(
+    run_id: int, session: AsyncSession = Depends(get_session, scope="function")
+) -> dict[str, Any]:
     run = await SyncRunRepository(session).get(run_id)
     if run is None:
         raise NotFound(f"sync run {run_id} does not exist")
@@ -106,7 +108,9 @@ async def get_run(run_id: int, session: AsyncSession = Depends(get_session)) -> 
 
 
 @router.post("/runs/{run_id}/cancel", status_code=202)
-async def cancel_run(run_id: int, session: AsyncSession = Depends(get_session)) -> dict[str, Any]:
+async def cancel_run(
+    run_id: int, session: AsyncSession = Depends(get_session, scope="function")
+) -> dict[str, Any]:
     """Asks a running run to stop after its current page."""
     await request_cancel(session, run_id)
     return {"status": "cancel requested", "run": run_id}

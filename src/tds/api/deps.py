@@ -18,7 +18,11 @@ def get_container(request: Request) -> Container:
 
 
 async def get_session(container: Container = Depends(get_container)) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: commits when the endpoint returns, rolls back when it raises."""
+    """The request's unit of work: commits when the endpoint returns, rolls back when it raises.
+
+    Use it as `Depends(get_session, scope="function")`: the default request scope would commit after
+    the answer has gone out, so a client could be told 2xx for a write whose commit then failed.
+    """
     async with container.sessions() as session, session.begin():
         yield session
 

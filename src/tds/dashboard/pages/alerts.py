@@ -19,7 +19,7 @@ SHOWN: dict[str, tuple[str, ...]] = {"active": ACTIVE_STATUSES, "all": ALERT_STA
 SHOWN.update({status: (status,) for status in ALERT_STATUSES})
 
 
-def alert_insights(session: AsyncSession = Depends(get_session)) -> AlertInsights:
+def alert_insights(session: AsyncSession = Depends(get_session, scope="function")) -> AlertInsights:
     return AlertInsights(session)
 
 

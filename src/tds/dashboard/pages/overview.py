@@ -32,7 +32,8 @@ CHART_TITLES = {
 
 
 def overview_insights(
-    session: AsyncSession = Depends(get_session), container: Container = Depends(get_container)
+    session: AsyncSession = Depends(get_session, scope="function"),
+    container: Container = Depends(get_container),
 ) -> OverviewInsights:
     settings = container.settings
     pull = container.extras.get("pull")

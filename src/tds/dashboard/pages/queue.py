@@ -20,7 +20,7 @@ from tds.queue.service import QueueService, validate_filter
 router = APIRouter(prefix="/queue", dependencies=[Depends(require_login)])
 
 
-def queue_insights(session: AsyncSession = Depends(get_session)) -> QueueInsights:
+def queue_insights(session: AsyncSession = Depends(get_session, scope="function")) -> QueueInsights:
     return QueueInsights(session)
 
 

@@ -28,7 +28,7 @@ def erp_tables(container: Container = Depends(get_container)) -> ErpTables:
 
 
 def record_insights(
-    session: AsyncSession = Depends(get_session), tables: ErpTables = Depends(erp_tables)
+    session: AsyncSession = Depends(get_session, scope="function"), tables: ErpTables = Depends(erp_tables)
 ) -> RecordInsights:
     return RecordInsights(session, tables)
 

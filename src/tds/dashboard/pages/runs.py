@@ -18,7 +18,7 @@ from tds.pull.factory import zoho_configured
 router = APIRouter(prefix="/sync", dependencies=[Depends(require_login)])
 
 
-def run_insights(session: AsyncSession = Depends(get_session)) -> RunInsights:
+def run_insights(session: AsyncSession = Depends(get_session, scope="function")) -> RunInsights:
     return RunInsights(session)
 
 
@@ -53,7 +53,9 @@ async def start(
 
 @router.post("/runs/{run_id}/cancel", dependencies=[Depends(require_action)])
 async def cancel(
-    request: Request, run_id: int = Path(ge=1, le=MAX_ID), session: AsyncSession = Depends(get_session)
+    request: Request,
+    run_id: int = Path(ge=1, le=MAX_ID),
+    session: AsyncSession = Depends(get_session, scope="function"),
 ) -> RedirectResponse:
     await request_cancel(session, run_id)
     flash(request, f"Run {run_id} will stop after its current page.")
