@@ -113,13 +113,16 @@ def main() -> None:
         print(f"data: {bench.counts}; code: {sys.modules['tds'].__file__}")
         asyncio.run(bench.sync("full", 100_000))
         listing = {e: pages(n) for e, n in bench.counts.items()}
-        expected = bench.damage()
+        synced = asyncio.run(bench.reconcile(False))
+        report("synced", synced, listing)
+        expected = {e: n + DAMAGE for e, n in bench.damage().items()}  # and DAMAGE rows edited in the ERP
         asyncio.run(bench.corrupt())
-        print(f"expected differences: { {e: n + DAMAGE for e, n in expected.items()} }")
-        report(
-            "damaged, repair", asyncio.run(bench.reconcile(True)), {e: n + DAMAGE for e, n in listing.items()}
-        )
-        report("repaired", asyncio.run(bench.reconcile(False)), listing)
+        damaged = asyncio.run(bench.reconcile(True))
+        report("damaged, repair", damaged, {e: n + DAMAGE for e, n in listing.items()})
+        repaired = asyncio.run(bench.reconcile(False))
+        report("repaired", repaired, listing)
+        assert {e: f[0] for e, f in damaged.items()} == expected, expected
+        assert all(f[0] == 0 for f in (*synced.values(), *repaired.values()))
 
 
 if __name__ == "__main__":
