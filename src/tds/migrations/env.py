@@ -1,11 +1,16 @@
-"""Alembic environment: runs migrations over the async engine, on one connection."""
+"""Alembic environment: runs migrations over the async engine, on one connection, one runner at a time.
+
+Every process may migrate at start (`db.migrate_on_start`), so several can start on an empty or older
+database together. A transaction-scoped advisory lock makes them take turns: the first applies the
+upgrade, the others wait for its commit and then find the schema at head.
+"""
 
 from __future__ import annotations
 
 import asyncio
 
 from alembic import context
-from sqlalchemy import pool
+from sqlalchemy import pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -13,6 +18,10 @@ from tds.db.engine import async_url
 from tds.migrations.metadata import TARGET_METADATA, include_object
 
 config = context.config
+
+# Serialises migration runs across processes; the key is arbitrary but fixed ("tds_migrate").
+MIGRATION_LOCK_KEY = 0x7464735F6D6967
+MIGRATION_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def _run(connection: Connection) -> None:
@@ -24,6 +33,7 @@ def _run(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        connection.execute(MIGRATION_LOCK_SQL, {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
 
 

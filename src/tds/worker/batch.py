@@ -177,12 +177,21 @@ class BatchRunner:
             breaker.record_success()  # the handler itself succeeded
             return 0
         except Exception as exc:  # the per-job boundary: the failure is recorded and retried or dead-lettered
-            if is_unavailable(exc):  # not the event's fault: no attempt is spent, the lease frees the job
-                raise DatabaseUnavailable(job_id=job.job_id) from exc
+            if is_unavailable(exc) and not await self._database_answers():
+                raise DatabaseUnavailable(job_id=job.job_id) from exc  # not the event's fault: hand it back
             self._fail(job, exc, settle, (time.perf_counter() - started) * 1000.0)
             return 0
         breaker.record_success()
         return 1
+
+    async def _database_answers(self) -> bool:
+        """Tells a database outage from a handler's own connection failure (which is the job's)."""
+        try:
+            async with transaction(self.sessions) as session:
+                await WorkerRepository(session).ping()
+        except Exception:  # any failure to reach it: the database is away
+            return False
+        return True
 
     async def _finish(self, session: AsyncSession, done: list[Completion]) -> None:
         """Marks the jobs and their inbox events done and logs them; LeaseLost rolls it all back."""

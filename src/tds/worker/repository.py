@@ -83,6 +83,10 @@ FROM tds_worker_heartbeats ORDER BY last_seen_at DESC
 """)
 
 
+# Whether the database answers at all (told apart from a handler's own connection failure).
+PING_SQL = text("SELECT 1")
+
+
 class WorkerRepository:
     """The processing log and the heartbeats, through one session; the caller owns the transaction."""
 
@@ -103,6 +107,9 @@ class WorkerRepository:
             "durations_ms": [e.duration_ms for e in entries],
         }
         await self.session.execute(INSERT_LOGS_SQL, params)
+
+    async def ping(self) -> None:
+        await self.session.execute(PING_SQL)
 
     async def beat(self, beat: WorkerBeat, *, starting: bool = False) -> None:
         params = {**asdict(beat), "breakers": json.dumps(beat.breakers), "starting": starting}
