@@ -75,6 +75,7 @@ async def test_a_read_only_key_sees_pages_but_cannot_act(dashboard: Dashboard) -
     assert "ValueError: bad" in await page.inner_text("#groups")
     assert await page.locator("#groups button").count() == 0
     assert "read-only" in await page.inner_text("header")
+    await dashboard.screenshot("dead-letters-read-only")
     token = await page.get_attribute("form.logout input[name=csrf_token]", "value")
     answer = await page.context.request.post(
         dashboard.url(f"/dead-letters/{letter}/replay"), form={"csrf_token": token}

@@ -66,7 +66,7 @@ async def test_pages_need_a_login_and_a_wrong_key_is_refused(dashboard: Dashboar
     await dashboard.screenshot("login")
     await page.fill("input[name=api_key]", "not-the-key")
     await page.click("button[type=submit]")
-    assert "not an admin API key" in await page.inner_text("main")
+    assert "not an API key of this installation" in await page.inner_text("main")
     assert await page.locator("#jobs").count() == 0
     await page.fill("input[name=api_key]", "dashboard-admin-key-2026")
     await page.click("button[type=submit]")

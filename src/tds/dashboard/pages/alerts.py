@@ -7,9 +7,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.alerts.service import AlertService
-from tds.api.admin_alerts import alert_service
 from tds.api.admin_queue import MAX_ID
 from tds.api.deps import get_session
+from tds.dashboard.deps import action_alert_service
 from tds.dashboard.render import back_to, flash, render
 from tds.dashboard.security import operator, require_action, require_login
 from tds.insights.alerts import ACTIVE_STATUSES, ALERT_STATUSES, AlertInsights
@@ -37,7 +37,9 @@ async def alerts_page(
 
 @router.post("/{alert_id}/ack", dependencies=[Depends(require_action)])
 async def acknowledge(
-    request: Request, alert_id: int = Path(ge=1, le=MAX_ID), service: AlertService = Depends(alert_service)
+    request: Request,
+    alert_id: int = Path(ge=1, le=MAX_ID),
+    service: AlertService = Depends(action_alert_service),
 ) -> RedirectResponse:
     alert = await service.acknowledge(alert_id, operator(request))
     flash(request, f"Alert {alert.id} ({alert.rule}) acknowledged.")
@@ -46,7 +48,9 @@ async def acknowledge(
 
 @router.post("/{alert_id}/resolve", dependencies=[Depends(require_action)])
 async def resolve(
-    request: Request, alert_id: int = Path(ge=1, le=MAX_ID), service: AlertService = Depends(alert_service)
+    request: Request,
+    alert_id: int = Path(ge=1, le=MAX_ID),
+    service: AlertService = Depends(action_alert_service),
 ) -> RedirectResponse:
     alert = await service.resolve(alert_id, operator(request))
     flash(request, f"Alert {alert.id} ({alert.rule}) resolved.")

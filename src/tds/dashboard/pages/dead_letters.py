@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from tds.api.admin_queue import MAX_ID, queue_service
+from tds.api.admin_queue import MAX_ID
+from tds.dashboard.deps import action_queue_service
 from tds.dashboard.pages.queue import queue_insights
 from tds.dashboard.render import back_to, flash, render
 from tds.dashboard.security import require_action, require_login
@@ -39,7 +40,7 @@ async def group_page(
 async def replay_one(
     request: Request,
     dead_letter_id: int = Path(ge=1, le=MAX_ID),
-    service: QueueService = Depends(queue_service),
+    service: QueueService = Depends(action_queue_service),
 ) -> RedirectResponse:
     letter = await service.dead_letter(dead_letter_id)
     result = await service.replay_dead_letter(dead_letter_id)
@@ -52,7 +53,7 @@ async def replay_group(
     request: Request,
     entity: str = Form(...),
     error: str = Form(...),
-    service: QueueService = Depends(queue_service),
+    service: QueueService = Depends(action_queue_service),
 ) -> RedirectResponse:
     result = await service.replay_dead_letter_group(entity, error)
     flash(request, f"Group replayed: {result.matched} dead letters, {result.enqueued} jobs queued.")
@@ -64,7 +65,7 @@ async def discard(
     request: Request,
     dead_letter_id: int = Path(ge=1, le=MAX_ID),
     reason: str = Form(""),
-    service: QueueService = Depends(queue_service),
+    service: QueueService = Depends(action_queue_service),
 ) -> RedirectResponse:
     await service.discard_dead_letter(dead_letter_id, reason)
     flash(request, f"Dead letter {dead_letter_id} discarded.")

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tds.api.admin_queue import MAX_ID, queue_service
+from tds.api.admin_queue import MAX_ID
 from tds.api.deps import get_session
+from tds.dashboard.deps import action_queue_service
 from tds.dashboard.forms import job_filter, replay_filter
 from tds.dashboard.render import back_to, flash, render
 from tds.dashboard.security import require_action, require_login
@@ -56,10 +57,9 @@ async def job_page(
 async def replay_job(
     request: Request,
     job_id: int = Path(ge=1, le=MAX_ID),
-    insights: QueueInsights = Depends(queue_insights),
-    service: QueueService = Depends(queue_service),
+    service: QueueService = Depends(action_queue_service),
 ) -> RedirectResponse:
-    detail = await insights.job(job_id)
+    detail = await QueueInsights(service.session).job(job_id)  # read in the action's own transaction
     if detail is None:
         raise NotFound(f"there is no job {job_id}")
     result = await service.replay_event(detail.job.inbox_event_id)
@@ -92,7 +92,7 @@ async def confirm_replay(
 async def run_replay(
     request: Request,
     form: dict[str, str] = Depends(filter_form),
-    service: QueueService = Depends(queue_service),
+    service: QueueService = Depends(action_queue_service),
 ) -> RedirectResponse:
     """Step two: the replay itself, through the queue service the admin API uses."""
     result = await service.replay_matching(replay_filter(job_filter(**form)))

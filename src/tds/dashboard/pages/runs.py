@@ -10,6 +10,7 @@ from tds.api.admin_queue import MAX_ID
 from tds.api.admin_sync import SyncMode, request_cancel, start_runs
 from tds.api.deps import get_container, get_session
 from tds.bootstrap import Container
+from tds.dashboard.deps import ACTION_SESSION
 from tds.dashboard.render import back_to, flash, fragment, render
 from tds.dashboard.security import require_action, require_login
 from tds.insights.runs import RunInsights
@@ -53,9 +54,7 @@ async def start(
 
 @router.post("/runs/{run_id}/cancel", dependencies=[Depends(require_action)])
 async def cancel(
-    request: Request,
-    run_id: int = Path(ge=1, le=MAX_ID),
-    session: AsyncSession = Depends(get_session, scope="function"),
+    request: Request, run_id: int = Path(ge=1, le=MAX_ID), session: AsyncSession = ACTION_SESSION
 ) -> RedirectResponse:
     await request_cancel(session, run_id)
     flash(request, f"Run {run_id} will stop after its current page.")
