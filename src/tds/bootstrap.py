@@ -82,9 +82,8 @@ async def build_container(
         url = database_url
     for warning in settings.startup_warnings:
         log.warning(warning)
-    if (
-        database_url is None
-    ):  # processes and commands wait out a restarting database; callers with a URL do not
+    # Processes and commands wait out a restarting database; callers that pass a URL (tests) do not.
+    if database_url is None:
         await wait_for_database(url, settings.db.startup_wait_s)
     if settings.db.migrate_on_start if migrate_now is None else migrate_now:
         await asyncio.to_thread(migrate.upgrade, url)
