@@ -3,6 +3,8 @@ the monitor raises the budget and token-refresh alerts, and /health/complete sho
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tds.emulator.options import EmulatorOptions
 from tests.integration.pull.conftest import SMALL, PullStack
 
@@ -13,8 +15,11 @@ async def test_exhausted_daily_budget_raises_a_critical_alert(make_stack) -> Non
     """Pulling until the emulator's daily limit (the configured budget) is spent: the rule is critical."""
     options = EmulatorOptions(sizes=SMALL, per_minute_limit=0, daily_limit=DAILY)
     stack: PullStack = await make_stack(options, daily_request_budget=DAILY)
+    # One item a page (1 list + 1 detail call) and no reserve: the run spends the day's budget to the
+    # last call, then pauses before a page it could not pay for.
+    stack.pull.service.options = replace(stack.pull.service.options, per_page=1, budget_reserve=0)
     totals = await stack.pull.service.run("item", "full")
-    assert totals.status == "failed"  # the budget ran out mid-run
+    assert totals.status == "paused"
     assert stack.emulator.limiter.daily_used == DAILY
     monitor = stack.container.monitor().monitor
     done = await monitor.run_once()
