@@ -94,35 +94,37 @@ class ProfiledHandler:
     async def _apply(
         self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
     ) -> list[Plan]:
-        brief = await repository.states(self.entity, [r.zoho_id for _, r in pairs], with_docs=False)
-        unchanged = {r.zoho_id for e, r in pairs if self._unchanged(e, r, brief.get(r.zoho_id))}
-        wanted = [r.zoho_id for _, r in pairs if r.zoho_id in brief and r.zoho_id not in unchanged]
-        states = await repository.states(self.entity, wanted)
+        inputs = {r.zoho_id: self._input_hash(e, r) for e, r in pairs}
+        states = await repository.changed_states(self.entity, inputs)
         plans = [
             Plan(event, record, record.table or "", None, Decision(Outcome.UNCHANGED))
-            if record.zoho_id in unchanged
+            if self._unchanged(event, record, states.get(record.zoho_id), inputs[record.zoho_id])
             else self._decide(event, record, states.get(record.zoho_id))
             for event, record in pairs
         ]
         written = [p for p in plans if p.decision.writes]
         if written:
-            await self._write(repository, written)
+            await self._write(repository, written, inputs)
         return plans
 
-    def _unchanged(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> bool:
-        """Whether the record came exactly as it was last applied, at a version no older: then
-        versioning.py would find it UNCHANGED too; told without reading the stored document."""
-        if state is None or state["is_deleted"] or event.action == "delete":
+    @staticmethod
+    def _unchanged(
+        event: EntityEvent, record: MappedRecord, state: Row | None, input_hash: str | None
+    ) -> bool:
+        """Whether the record came exactly as it was last applied (its input hash, which holds its
+        version, is the stored one): then versioning.py would find it UNCHANGED too; told without
+        the stored document, which the state read leaves out for such a record."""
+        if state is None or state["is_deleted"] or input_hash is None:
             return False
-        version = record.version or event.source_modified_at
-        stored_version = state["source_modified_at"]
-        if version is not None and stored_version is not None and version < stored_version:
-            return False
-        return bool(self._input_hash(record, version) == state["input_hash"])
+        return bool(input_hash == state["input_hash"])
 
-    def _input_hash(self, record: MappedRecord, version: datetime | None) -> str:
-        """The record as it came: carried columns, the names of the absent ones, the child rows."""
+    def _input_hash(self, event: EntityEvent, record: MappedRecord) -> str | None:
+        """The record as it came: carried columns, its version, the names of the absent columns,
+        the child rows; None for a delete."""
+        if event.action == "delete":
+            return None
         row = {k: v for k, v in record.row.items() if k not in record.absent}
+        version = record.version or event.source_modified_at
         if version is not None:
             row["source_modified_at"] = version
         row["(absent)"] = sorted(record.absent)
@@ -152,13 +154,14 @@ class ProfiledHandler:
         plan.stored_children = stored_children
         return plan
 
-    async def _write(self, repository: ProfiledRepository, plans: list[Plan]) -> None:
+    async def _write(
+        self, repository: ProfiledRepository, plans: list[Plan], inputs: Mapping[str, str | None]
+    ) -> None:
         keys = {id(p): self._keys(p) for p in plans}
         for deleting in (False, True):
             group = [p for p in plans if p.deleting is deleting]
-            saved = await repository.save_states(
-                [self._state(p, keys[id(p)]) for p in group], deleting=deleting
-            )
+            states = [self._state(p, keys[id(p)], inputs[p.record.zoho_id]) for p in group]
+            saved = await repository.save_states(states, deleting=deleting)
             for plan in group:
                 if plan.record.zoho_id not in saved:
                     plan.decision = Decision(Outcome.STALE, reason="a newer version was written concurrently")
@@ -258,7 +261,7 @@ class ProfiledHandler:
                 found[target.table.name] = [_text(columns[k].compute(ctx)) for k in target.table.key]
         return found
 
-    def _state(self, plan: Plan, keys: dict[str, list[Any]]) -> Row:
+    def _state(self, plan: Plan, keys: dict[str, list[Any]], input_hash: str | None) -> Row:
         row = dict(plan.decision.row or {})
         children = dict(plan.stored_children)
         children.update({name: plan.record.children[name] for name in plan.child_writes})
@@ -267,9 +270,7 @@ class ProfiledHandler:
             "zoho_id": plan.record.zoho_id,
             "source_modified_at": row.get("source_modified_at"),
             "content_hash": plan.decision.content_hash,
-            "input_hash": None
-            if plan.deleting
-            else self._input_hash(plan.record, row.get("source_modified_at")),
+            "input_hash": input_hash,
             "is_deleted": plan.deleting,
             "deleted_at": datetime.now(UTC) if plan.deleting else None,
             "doc": {"table": plan.table, "row": row, "children": children},

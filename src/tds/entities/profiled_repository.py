@@ -7,7 +7,8 @@ serves a key of any column type.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from functools import cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    case,
     cast,
     delete,
     func,
@@ -29,12 +31,13 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, Grouping
 
 from tds.entities.models import ErpVersion
 from tds.entities.profile.compiled import ChildPlan, TablePlan, TargetPlan
@@ -42,21 +45,38 @@ from tds.entities.profile.model import Lookup, Reference
 from tds.entities.repository import _arrays, _unnest
 
 Row = dict[str, Any]
+_PLAN_PER_RUN = text("SET LOCAL plan_cache_mode = force_custom_plan")
+_PLAN_AS_CONFIGURED = text("SET LOCAL plan_cache_mode TO DEFAULT")
 _VERSIONS: Table = ErpVersion.__table__  # type: ignore[assignment]
 _STATE_COLUMNS = tuple(c for c in _VERSIONS.columns if c.key != "updated_at")
 _TEXTS = ARRAY(Text)
 
 
 @cache
-def _select_states(with_docs: bool) -> Select[Any]:
-    """The sync state of a batch of records of one entity; the documents as JSON text (parsed by
-    orjson), and only when asked for: an unchanged record is told by its hash alone."""
-    brief = ("entity", "updated_at", "doc", "keys")
-    columns: list[Any] = [c for c in _VERSIONS.columns if c.key not in brief]
-    if with_docs:
-        columns += [cast(_VERSIONS.c.doc, Text).label("doc"), cast(_VERSIONS.c["keys"], Text).label("keys")]
-    return select(*columns).where(
+def _select_states() -> Select[Any]:
+    """The sync states of a batch of records of one entity, with the documents as JSON text (parsed
+    by orjson)."""
+    columns = [c for c in _VERSIONS.columns if c.key not in ("entity", "updated_at", "doc", "keys")]
+    documents = [cast(_VERSIONS.c.doc, Text).label("doc"), cast(_VERSIONS.c["keys"], Text).label("keys")]
+    return select(*columns, *documents).where(
         _VERSIONS.c.entity == bindparam("entity"), _VERSIONS.c.zoho_id == any_(bindparam("ids", type_=_TEXTS))
+    )
+
+
+@cache
+def _select_changed_states() -> Select[Any]:
+    """Like _select_states, for records that come with the hash of their input (`:hashes`, in the
+    order of `:ids`): a state whose input hash is the same (and that is not deleted) comes without
+    its documents, which the record does not need (it is unchanged)."""
+    ids, hashes = bindparam("ids", type_=_TEXTS), bindparam("hashes", type_=_TEXTS)
+    incoming = Grouping(hashes)[func.array_position(ids, _VERSIONS.c.zoho_id)]
+    same = and_(not_(_VERSIONS.c.is_deleted), _VERSIONS.c.input_hash == incoming)
+    columns = [c for c in _VERSIONS.columns if c.key not in ("entity", "updated_at", "doc", "keys")]
+    documents = [
+        case((same, None), else_=cast(_VERSIONS.c[name], Text)).label(name) for name in ("doc", "keys")
+    ]
+    return select(*columns, *documents).where(
+        _VERSIONS.c.entity == bindparam("entity"), _VERSIONS.c.zoho_id == any_(ids)
     )
 
 
@@ -160,19 +180,33 @@ class ProfiledRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def states(self, entity: str, ids: Sequence[str], *, with_docs: bool = True) -> dict[str, Row]:
-        """The sync states of `ids` by id: version, hash, deleted flag and (`with_docs`) the
-        mapped row as last applied (`doc`) and its natural keys (`keys`)."""
+    async def states(self, entity: str, ids: Sequence[str]) -> dict[str, Row]:
+        """The sync states of `ids` by id: version, hashes, deleted flag, the mapped row as last
+        applied (`doc`) and its natural keys (`keys`)."""
         if not ids:
             return {}
-        params = {"entity": entity, "ids": list(ids)}
-        result = await self.session.execute(_select_states(with_docs), params)
-        states = {row["zoho_id"]: dict(row) for row in result.mappings()}
-        if with_docs:
-            for state in states.values():
-                state["doc"] = None if state["doc"] is None else orjson.loads(state["doc"])
-                state["keys"] = None if state["keys"] is None else orjson.loads(state["keys"])
-        return states
+        result = await self.session.execute(_select_states(), {"entity": entity, "ids": list(ids)})
+        return _parsed(result.mappings())
+
+    async def changed_states(self, entity: str, inputs: Mapping[str, str | None]) -> dict[str, Row]:
+        """The sync states of the records of `inputs` ({id: input hash, or None}) in one read: `doc`
+        and `keys` are None where the stored input hash is the record's (see _select_changed_states)."""
+        if not inputs:
+            return {}
+        params = {"entity": entity, "ids": list(inputs), "hashes": list(inputs.values())}
+        result = await self.session.execute(_select_changed_states(), params)
+        return _parsed(result.mappings())
+
+    @asynccontextmanager
+    async def planned_per_run(self) -> AsyncIterator[None]:
+        """Statements planned at each run inside the block, for reads of an ERP's table by an array
+        of keys (the foreign keys). A prepared statement settles on a generic plan after five runs;
+        that plan guesses ten keys per array and keeps the table as big as it was then: made while a
+        table was filling, it scans the whole table until the next ANALYZE. Not for the writes: a
+        plan per run for each foreign-key check of every row written costs more than it saves."""
+        await self.session.execute(_PLAN_PER_RUN)
+        yield
+        await self.session.execute(_PLAN_AS_CONFIGURED)  # not after an error: the transaction is over
 
     async def save_states(self, rows: Sequence[Row], *, deleting: bool) -> set[str]:
         """Writes sync states; returns the ids written (the others lost a race to a newer version)."""
@@ -231,6 +265,14 @@ class ProfiledRepository:
         stmt = text_select(table, key)
         result = await self.session.execute(stmt, _key_params(keys, len(key)))
         return [dict(row) for row in result.mappings()]
+
+
+def _parsed(rows: Iterable[Mapping[str, Any]]) -> dict[str, Row]:
+    states = {row["zoho_id"]: dict(row) for row in rows}
+    for state in states.values():
+        for name in ("doc", "keys"):
+            state[name] = None if state[name] is None else orjson.loads(state[name])
+    return states
 
 
 def text_select(table: str, key: Sequence[str]) -> Any:

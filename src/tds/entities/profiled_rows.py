@@ -78,8 +78,11 @@ async def project(
             value = _looked_up(entity, column, lookups)
             for row in rows:
                 row[column.name] = value
-        elif column.source.ref is not None:
-            await _resolve(repository, entity, column, rows, contexts)
+    references = [column for column in columns if column.source.ref is not None]
+    if references:
+        async with repository.planned_per_run():
+            for column in references:
+                await _resolve(repository, entity, column, rows, contexts)
     return rows
 
 
