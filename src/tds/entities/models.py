@@ -43,8 +43,9 @@ class ErpVersion(Base):
     Those tables have no column for Zoho's version or a content hash, so they live here, with the
     mapped row as last applied (`doc`: change detection, the audit's `before`, deletes) and the
     natural keys it was written under in each target table (`keys`: reading the ERP row back).
-    `input_hash` fingerprints the record as it came (its carried columns only), so that the same
-    record again is known unchanged without reading `doc`.
+    `input_hash` fingerprints the record as it came (its payload and version, under the mapping
+    code of the running release), so that the same record again is known unchanged without
+    reading `doc`.
     """
 
     __tablename__ = "tds_erp_versions"

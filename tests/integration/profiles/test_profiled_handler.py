@@ -4,6 +4,7 @@ it reads the ERP's tables (index, not a scan, whatever plan PostgreSQL had cache
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import DatabaseSettings, ErpMappingSettings
 from tds.db.engine import create_engine, create_sessionmaker, transaction
+from tds.entities import mapping, profiled
 from tds.entities.handler import EntityEvent, EntityHandler, Outcome
 from tds.entities.handlers import build_handlers
 from tests import zoho_samples as z
@@ -128,3 +130,24 @@ async def test_foreign_keys_resolve_by_index_after_the_table_grew(
         " WHERE p.zoho_item_id LIKE '80%' AND pp.price = 99",
     )
     assert prices == 5
+
+
+async def test_a_release_that_maps_differently_rewrites_records_that_come_again(
+    shop_sessions: async_sessionmaker[AsyncSession], handler: EntityHandler, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The input hash holds a digest of the mapping code: the same payload under a new mapping is
+    compared again (and written), not skipped as unchanged."""
+    await apply(shop_sessions, handler, [item_event("7201", z.T0)])
+    original = mapping.MAPPERS["item"]
+
+    def renamed(payload: Any, fallback: str | None) -> Any:
+        record = original(payload, fallback)
+        return replace(record, row={**record.row, "name": f"{record.row['name']} (v2)"})
+
+    monkeypatch.setitem(mapping.MAPPERS, "item", renamed)
+    # The same code as far as the fingerprint knows: the record is told unchanged by its input.
+    assert await apply(shop_sessions, handler, [item_event("7201", z.T0)]) == [Outcome.UNCHANGED]
+    monkeypatch.setattr(profiled, "MAPPING_FINGERPRINT", "another release")
+    assert await apply(shop_sessions, handler, [item_event("7201", z.T0)]) == [Outcome.UPDATED]
+    name = await scalar(shop_sessions, "SELECT name FROM shop.products WHERE zoho_item_id = '7201'")
+    assert name == f"{z.detail('item')['name']} (v2)"

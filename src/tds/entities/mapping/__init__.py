@@ -15,7 +15,7 @@ from tds.entities.mapping.documents import map_bill, map_creditnote, map_invoice
 from tds.entities.mapping.items import map_item
 from tds.entities.mapping.payments import map_customerpayment, map_vendorpayment
 from tds.entities.mapping.pricebooks import map_pricebook
-from tds.entities.mapping.record import MappedRecord, Row, content_hash, to_json
+from tds.entities.mapping.record import MappedRecord, Row, content_hash, payload_hash, to_json
 from tds.entities.mapping.settings import map_user, map_warehouse
 from tds.entities.mapping.stock import map_inventory_adjustment
 from tds.errors import PermanentHandlerError
@@ -66,5 +66,6 @@ __all__ = [
     "Row",
     "content_hash",
     "map_record",
+    "payload_hash",
     "to_json",
 ]

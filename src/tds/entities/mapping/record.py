@@ -157,6 +157,11 @@ def content_hash(row: Mapping[str, Any], children: Mapping[str, list[Row] | None
     return hashlib.sha256(_dumps({"row": row, "children": children}, sort_keys=True)).hexdigest()
 
 
+def payload_hash(payload: Mapping[str, Any], *context: object) -> str:
+    """sha256 of a payload as it came (keys sorted) together with `context` (a version, say)."""
+    return hashlib.sha256(_dumps([context, payload], sort_keys=True)).hexdigest()
+
+
 def to_json(value: object) -> str:
     """JSON text for a JSONB value, with Decimals, dates and datetimes spelled as strings."""
     return _dumps(value).decode()
