@@ -51,7 +51,7 @@ async def _run(settings: Settings, names: list[str], repair: bool) -> int:
         for name in names:
             result = await service.run(name, repair, on_progress=lambda message: typer.echo(f"  {message}"))
             _report(result, repair)
-            failed += result.status != "succeeded"
+            failed += result.status == "failed"
     finally:
         await pull.aclose()
         await container.aclose()
@@ -60,6 +60,9 @@ async def _run(settings: Settings, names: list[str], repair: bool) -> int:
 
 def _report(result: ReconcileResult, repair: bool) -> None:
     c = result.counts
+    if result.status == "skipped":
+        typer.echo(f"{result.entity}: skipped: {result.error}")
+        return
     if result.status != "succeeded":
         typer.echo(f"{result.entity}: run {result.run_id} failed: {result.error}", err=True)
         return

@@ -1,4 +1,5 @@
-"""SQL: the versions the ERP already holds for pulled records, read from the entities' header tables."""
+"""SQL: the versions the ERP already holds for pulled records, read from the entities' header tables
+(or, for an entity a profile writes into an ERP's own tables, from its sync state in tds_erp_versions)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ from sqlalchemy import ARRAY, Select, Table, Text, any_, bindparam, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.entities.handlers import SPECS
-from tds.entities.naming import ErpTables
+from tds.entities.models import ErpVersion
+from tds.entities.target import ErpTarget
 
 _IDS = bindparam("ids", type_=ARRAY(Text))
 _HEADER_TABLES: dict[str, tuple[str, ...]] = {spec.entity: spec.tables for spec in SPECS}
+_STATES: Table = ErpVersion.__table__  # type: ignore[assignment]
+_SELECT_SYNCED = select(_STATES.c.zoho_id, _STATES.c.source_modified_at).where(
+    _STATES.c.entity == bindparam("entity"), _STATES.c.zoho_id == any_(_IDS), not_(_STATES.c.is_deleted)
+)
 
 
 @cache
@@ -28,17 +34,22 @@ def _select_versions(table: Table) -> Select[Any]:
 class ErpVersionRepository:
     """Reads, in a short session of its own, which version of each record the ERP holds."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], tables: ErpTables) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], target: ErpTarget) -> None:
         self.sessions = sessions
-        self.tables = tables
+        self.target = target
 
     async def versions(self, entity: str, ids: Sequence[str]) -> dict[str, datetime | None]:
         """{zoho_id: source_modified_at} of the live ERP rows among `ids` (absent ids: not held)."""
         found: dict[str, datetime | None] = {}
-        if not ids:
+        mode = self.target.sync_mode(entity)
+        if not ids or mode is None:  # an entity the profile does not sync: the ERP holds none of it
             return found
         async with self.sessions() as session:
+            if mode == "tds":
+                result = await session.execute(_SELECT_SYNCED, {"entity": entity, "ids": list(ids)})
+                return {row[0]: row[1] for row in result}
             for logical in _HEADER_TABLES[entity]:
-                result = await session.execute(_select_versions(self.tables[logical]), {"ids": list(ids)})
+                stmt = _select_versions(self.target.tables[logical])
+                result = await session.execute(stmt, {"ids": list(ids)})
                 found.update({row[0]: row[1] for row in result})
         return found

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import Settings
-from tds.entities.naming import build_erp_tables
+from tds.entities.target import build_target
 from tds.inbox.service import InboxService
 from tds.pull.erp_versions import ErpVersionRepository
 from tds.pull.images import ImageStore, ImageSync
@@ -67,7 +67,7 @@ def build_pull(
         budget_reserve=settings.pull.budget_reserve,
     )
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
-    known = ErpVersionRepository(sessions, build_erp_tables(settings.erp))
+    known = ErpVersionRepository(sessions, build_target(settings.erp))
     service = PullService(sessions, client, inbox, options, hooks, known)
     scheduler = PullScheduler(
         engine, sessions, service, settings.pull.interval_s, settings.pull.entities, settings.pull.stale_run_s

@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import Settings
 from tds.entities.catalog import ENTITY_NAMES, lookup
-from tds.entities.naming import build_erp_tables
+from tds.entities.target import build_target
 from tds.errors import UnknownEntity
 from tds.inbox.service import InboxService
 from tds.pull.service import ZohoReader
@@ -17,9 +17,13 @@ from tds.reconcile.service import ReconcileService
 def build_reconcile(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], client: ZohoReader
 ) -> ReconcileService:
-    """The service, reading the ERP through the tables the configuration names."""
+    """The service, reading the ERP through the configured target (the profile, or `erp.*`).
+
+    Raises:
+        ConfigurationError: the profile cannot be read or does not follow the format.
+    """
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
-    return ReconcileService(sessions, client, inbox, build_erp_tables(settings.erp), settings.reconcile)
+    return ReconcileService(sessions, client, inbox, build_target(settings.erp), settings.reconcile)
 
 
 def entity_names(entity: str) -> list[str]:

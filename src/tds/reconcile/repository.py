@@ -1,6 +1,8 @@
 """SQL of reconciliation's ERP side: the stored records of an entity, their child rows, integrity checks.
 
 The one place reconciliation reads ERP tables (through the physical names of the configuration).
+Entities a profile writes into an ERP's own tables (`sync: tds`) are read from their sync state in
+tds_erp_versions instead: the mapped row and child rows as TDS Core last applied them.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, distinct, func, not_, select
+from sqlalchemy import Select, Table, and_, bindparam, distinct, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities.handlers import SPECS, ChildSpec, RecordSpec
+from tds.entities.models import ErpVersion
 from tds.entities.naming import ErpTables
+from tds.entities.profiled import revive
 from tds.entities.repository import ErpRepository
 from tds.reconcile.compare import StoredRecord
 
@@ -47,6 +51,14 @@ def _select_records(table: Table, kind: str | None) -> Select[Any]:
     return stmt
 
 
+_VERSIONS: Table = ErpVersion.__table__  # type: ignore[assignment]
+_SELECT_SYNCED = (
+    select(_VERSIONS.c.zoho_id, _VERSIONS.c.source_modified_at, _VERSIONS.c.is_deleted, _VERSIONS.c.doc)
+    .where(_VERSIONS.c.entity == bindparam("entity"))
+    .order_by(_VERSIONS.c.zoho_id)
+)
+
+
 class ReconcileErpRepository:
     """Reads an entity's stored ERP records in the caller's transaction (read-only)."""
 
@@ -66,6 +78,22 @@ class ReconcileErpRepository:
                 found[header["zoho_id"]] = StoredRecord(header["zoho_id"], name, header, raw, {})
         if with_children:
             await self._attach_children(where.children, found)
+        return found
+
+    async def synced_records(self, entity: str) -> dict[str, StoredRecord]:
+        """Every record of a `sync: tds` entity (deleted ones too), by id, as last applied: no `raw`
+        (the ERP's own rows are not in logical columns to check it against)."""
+        found: dict[str, StoredRecord] = {}
+        result = await self.session.execute(_SELECT_SYNCED, {"entity": entity})
+        for zoho_id, version, is_deleted, doc in result:
+            doc = doc or {}
+            table = doc.get("table") or ""
+            row = revive(table, doc.get("row") or {})
+            row.update(source_modified_at=version, is_deleted=is_deleted)
+            children = {
+                name: [revive(name, r) for r in rows] for name, rows in (doc.get("children") or {}).items()
+            }
+            found[zoho_id] = StoredRecord(zoho_id, table, row, None, children)
         return found
 
     async def _attach_children(self, children: Sequence[ChildSpec], found: dict[str, StoredRecord]) -> None:

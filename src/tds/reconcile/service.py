@@ -2,6 +2,8 @@
 
 A run costs one API call per list page; a repair adds one detail call per record that is missing or
 changed in Zoho (records changed in the ERP are re-applied from their stored `raw`, with no call).
+The ERP side follows the profile (entities/target.py): renamed tables, an ERP's own tables (their
+sync state), and entities the profile does not sync, whose runs end as `skipped`.
 Repairs never write the ERP: they are inbox records with source `reconcile`, queued like webhooks
 and applied by the same handlers, which compare every column for them (see entities/versioning.py).
 """
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tds.config import ReconcileSettings
 from tds.entities.catalog import EntitySpec, get
 from tds.entities.handler import REPAIR_SOURCE, Action
-from tds.entities.naming import ErpTables
+from tds.entities.target import ErpTarget
 from tds.inbox.records import IncomingRecord
 from tds.inbox.service import InboxService
 from tds.pull.service import PageLike, ZohoReader
@@ -72,13 +74,13 @@ class ReconcileService:
         sessions: async_sessionmaker[AsyncSession],
         client: ZohoReader,
         inbox: InboxService,
-        tables: ErpTables,
+        target: ErpTarget,
         settings: ReconcileSettings | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
         self.inbox = inbox
-        self.tables = tables
+        self.target = target
         self.settings = settings or ReconcileSettings()
 
     async def start_run(self, entity: str, repair: bool) -> int:
@@ -98,6 +100,12 @@ class ReconcileService:
         result = ReconcileResult(run_id, spec.name)
         reader = CountingReader(self.client)
         say = on_progress or (lambda _message: None)
+        if self.target.sync_mode(spec.name) is None:
+            result.status, result.error = "skipped", f"the ERP profile does not sync {spec.name}"
+            say(f"{spec.name}: skipped: {result.error}")
+            async with self.sessions() as session, session.begin():
+                await ReportRepository(session).finish(run_id, "skipped", result.counts, result.error)
+            return result
         try:
             await self._compare_and_store(spec, repair, reader, result, say)
             result.status = "succeeded"
@@ -114,8 +122,13 @@ class ReconcileService:
     ) -> None:
         listed = await self._list_all(spec, reader, say)
         async with self.sessions() as session:
-            stored = await ReconcileErpRepository(session, self.tables).records(spec.name)
-            violations = await IntegrityRepository(session, self.tables).violations(spec.name)
+            erp = ReconcileErpRepository(session, self.target.tables)
+            if self.target.sync_mode(spec.name) == "tds":
+                # The ERP's own tables: its constraints keep their integrity, not the checks below.
+                stored, violations = await erp.synced_records(spec.name), []
+            else:
+                stored = await erp.records(spec.name)
+                violations = await IntegrityRepository(session, self.target.tables).violations(spec.name)
         differences = compare(spec, listed, stored, entity_tables(spec.name).children)
         differences += [_invalid(spec, violation) for violation in violations]
         counts = result.counts

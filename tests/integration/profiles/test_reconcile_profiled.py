@@ -1,0 +1,123 @@
+"""Reconciliation and the pull's detail economy on an existing ERP written through its profile."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tds.entities.handlers import build_handlers
+from tds.pull.factory import build_pull
+from tds.reconcile.factory import build_reconcile
+from tds.reconcile.service import ReconcileService
+from tds.worker.pool import WorkerPool
+from tests.integration.profiles.conftest import EXAMPLES, profiled_settings, run_ddl
+from tests.integration.profiles.test_pull_profiled import ORDER
+from tests.integration.pull.conftest import PullStack, make_stack  # noqa: F401  (the fixture)
+from tests.integration.reconcile.test_surfaces import tds
+
+
+async def shop_stack(make_stack, db_url: str) -> PullStack:  # noqa: F811
+    """The pull stack with the shop profile everywhere: workers, pull and reconciliation."""
+    await run_ddl(db_url, (EXAMPLES / "shop.sql").read_text())
+    stack = await make_stack()
+    profile = profiled_settings(EXAMPLES / "shop.yaml").erp
+    stack.settings = stack.settings.model_copy(update={"erp": profile})
+    container, settings = stack.container, stack.settings
+    stack.pool = WorkerPool(
+        container.sessions, container.engine, build_handlers(settings.erp), settings.worker
+    )
+    await stack.pull.aclose()
+    stack.pull = build_pull(settings, container.engine, container.sessions)
+    for entity in ORDER:
+        assert (await stack.pull.service.run(entity, "full")).status == "succeeded", entity
+        await stack.drain()
+    return stack
+
+
+def reconciler(stack: PullStack) -> ReconcileService:
+    return build_reconcile(stack.settings, stack.container.sessions, stack.pull.client)
+
+
+async def differences(service: ReconcileService, entity: str, repair: bool = False) -> set[tuple]:
+    result = await service.run(entity, repair=repair)
+    assert result.status == "succeeded", result.error
+    return {(d.kind, d.zoho_id, d.fields) for d in result.differences}
+
+
+async def test_a_synced_shop_reconciles_clean_and_unsynced_entities_are_skipped(
+    make_stack,  # noqa: F811
+    db_url: str,
+) -> None:
+    stack = await shop_stack(make_stack, db_url)
+    service = reconciler(stack)
+    for entity in ORDER:
+        assert await differences(service, entity) == set(), entity
+    skipped = await service.run("invoice")
+    assert (skipped.status, skipped.error) == ("skipped", "the ERP profile does not sync invoice")
+    runs = await stack.rows("SELECT entity, status, zoho_records, erp_records FROM tds_reconcile_runs")
+    assert {r["entity"]: r["status"] for r in runs} == {
+        **dict.fromkeys(ORDER, "succeeded"),
+        "invoice": "skipped",
+    }
+    items = next(r for r in runs if r["entity"] == "item")
+    assert items["zoho_records"] == items["erp_records"] == len(stack.zoho_records("item"))
+
+
+async def test_changes_that_never_arrived_are_found_and_repaired_in_the_erp_tables(
+    make_stack,  # noqa: F811
+    db_url: str,
+) -> None:
+    """No webhooks reach TDS here: every Zoho change below is a dropped webhook."""
+    stack = await shop_stack(make_stack, db_url)
+    service = reconciler(stack)
+    items = sorted(stack.zoho_records("item"))
+    stack.emulator.clock.advance(1)
+    await stack.emulator.mutator.edit("item", items[0], {"rate": 999.5})
+    (created,) = await stack.emulator.mutator.create("item")
+    await stack.emulator.mutator.delete("item", items[1])
+    assert await differences(service, "item") == {
+        ("drift", items[0], ("rate", "source_modified_at")),
+        ("missing", created.record_id, ()),
+        ("deleted", items[1], ()),
+    }
+    repaired = await service.run("item", repair=True)
+    assert repaired.counts.repaired == 3
+    await stack.drain()
+    assert await differences(service, "item") == set()
+    rows = await stack.rows(
+        "SELECT p.zoho_item_id, p.unit_price, p.is_active, pp.price FROM shop.products p"
+        " JOIN shop.product_prices pp ON pp.product_id = p.id WHERE p.zoho_item_id = ANY(:ids)",
+        ids=[items[0], items[1], created.record_id],
+    )
+    by_id = {r["zoho_item_id"]: r for r in rows}
+    assert (by_id[items[0]]["unit_price"], by_id[items[0]]["price"]) == (Decimal("999.50"), Decimal("999.50"))
+    assert by_id[items[1]]["is_active"] is False  # the shop's delete: a flag, the row stays
+    assert created.record_id in by_id
+
+
+async def test_a_second_full_pull_fetches_no_detail_the_shop_already_holds(
+    make_stack,  # noqa: F811
+    db_url: str,
+) -> None:
+    """The versions the ERP holds come from the sync state of the profile's entities."""
+    stack = await shop_stack(make_stack, db_url)
+    for entity in ("item", "salesorder"):
+        start = stack.pull.client.stats.requests
+        result = await stack.pull.service.run(entity, "full")
+        assert result.status == "succeeded"
+        pages = -(-len(stack.zoho_records(entity)) // stack.settings.pull.per_page)
+        assert stack.pull.client.stats.requests - start == pages, entity  # the list pages only
+
+
+async def test_the_command_reconciles_the_shop_and_skips_what_it_does_not_sync(
+    make_stack,  # noqa: F811
+    db_url: str,
+) -> None:
+    stack = await shop_stack(make_stack, db_url)
+    env = stack.command_env(db_url, TDS_ERP__PROFILE=str(EXAMPLES / "shop.yaml"))
+    code, out, err = await tds(env, "reconcile", "items")
+    assert code == 0, err
+    count = len(stack.zoho_records("item"))
+    assert f"item: {count} in Zoho, {count} in the ERP, 0 differ" in out
+    code, out, err = await tds(env, "reconcile", "invoices")
+    assert code == 0, err
+    assert "invoice: skipped: the ERP profile does not sync invoice" in out
