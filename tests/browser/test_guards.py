@@ -7,8 +7,18 @@ from tests.integration.queue.test_admin_api import make_dead_letter
 from tests.queue_factories import scalar
 
 OPEN_SQL = "SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL"
-PAGES = ("/", "/queue", "/queue/jobs/1", "/dead-letters", "/records?zoho_id=1", "/sync", "/alerts")
-FRAGMENTS = ("/overview/live", "/sync/rows", "/records/history?zoho_id=1")
+PAGES = (
+    "/",
+    "/queue",
+    "/queue/jobs/1",
+    "/dead-letters",
+    "/records?zoho_id=1",
+    "/sync",
+    "/reconcile",
+    "/reconcile/runs/1",
+    "/alerts",
+)
+FRAGMENTS = ("/overview/live", "/sync/rows", "/reconcile/rows", "/records/history?zoho_id=1")
 
 
 async def test_without_a_session_nothing_is_served(dashboard: Dashboard) -> None:

@@ -40,6 +40,16 @@ async def start_reconcile(
     container: Container = Depends(get_container),
 ) -> dict[str, Any]:
     """Starts one run (one per entity for `all`) in the background; answers with the run ids."""
+    run_ids = await start_reconcile_runs(container, entity, repair)
+    return {"status": "started", "repair": repair, "runs": run_ids}
+
+
+async def start_reconcile_runs(container: Container, entity: str, repair: bool) -> list[int]:
+    """Starts one run per entity of `entity` (a name, an alias or `all`) in the background.
+
+    Raises:
+        UnknownEntity: not an entity (404); ZohoNotConfigured (503) without Zoho settings.
+    """
     names = entity_names(entity)
     service = reconcile_service(container)
     running: BackgroundRuns = container.extras.setdefault("reconcile_runs", BackgroundRuns())
@@ -48,7 +58,7 @@ async def start_reconcile(
         run_id = await service.start_run(name, repair)
         running.start(service.run(name, repair, run_id=run_id))
         run_ids.append(run_id)
-    return {"status": "started", "repair": repair, "runs": run_ids}
+    return run_ids
 
 
 @router.get("/runs")

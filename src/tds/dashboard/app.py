@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from tds.bootstrap import Container
-from tds.dashboard.pages import alerts, auth, dead_letters, overview, queue, records, runs
+from tds.dashboard.pages import alerts, auth, dead_letters, overview, queue, reconcile, records, runs
 from tds.dashboard.render import STATIC_DIR, render
 from tds.dashboard.security import SESSION_COOKIE, NotLoggedIn, session_secret
 from tds.errors import TdsError
@@ -37,7 +37,7 @@ def create_dashboard(container: Container) -> FastAPI:
         https_only=settings.secure_cookie,
     )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (auth, overview, queue, dead_letters, records, runs, alerts):
+    for module in (auth, overview, queue, dead_letters, records, runs, reconcile, alerts):
         app.include_router(module.router)
     _install_error_pages(app)
     return app
