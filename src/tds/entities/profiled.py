@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Integer, Numeric
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tds.entities.handler import EntityEvent, Outcome
+from tds.entities.handler import REPAIR_SOURCE, EntityEvent, Outcome
 from tds.entities.handlers import CHILD_IGNORE, Plan, apply_in_rounds, audit_row
 from tds.entities.mapping import MappedRecord, Row, payload_hash
 from tds.entities.naming import LOGICAL_TABLES
@@ -112,10 +112,12 @@ class ProfiledHandler:
         self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
     ) -> list[Plan]:
         inputs = {r.zoho_id: self._input_hash(e, r) for e, r in pairs}
-        states = await repository.changed_states(self.entity, inputs)
+        # A repair is never told unchanged by its input: its stored document is read in any case.
+        known = {r.zoho_id: None if e.source == REPAIR_SOURCE else inputs[r.zoho_id] for e, r in pairs}
+        states = await repository.changed_states(self.entity, known)
         plans = [
             Plan(event, record, record.table or "", None, Decision(Outcome.UNCHANGED))
-            if self._unchanged(event, record, states.get(record.zoho_id), inputs[record.zoho_id])
+            if self._unchanged(event, record, states.get(record.zoho_id), known[record.zoho_id])
             else self._decide(event, record, states.get(record.zoho_id))
             for event, record in pairs
         ]
@@ -149,10 +151,13 @@ class ProfiledHandler:
         table = record.table or stored_table or self.plan.logical[0]
         version = record.version or event.source_modified_at
         collections = self.plan.child_collections
+        # A reconciliation repair rewrites the ERP's rows even where the record is what was last
+        # applied: the rows may have been edited or removed in the ERP since.
+        repair = event.source == REPAIR_SOURCE
         if event.action == "delete":
             decision = decide_delete(record, stored, version or datetime.now(UTC))
         else:
-            decision = decide_upsert(record, stored, version, collections)
+            decision = decide_upsert(record, stored, version, collections, verify=repair)
         plan = Plan(event, record, table, stored, decision)
         carried = [name for name in collections if name in record.children]
         if decision.outcome is Outcome.INSERTED:
@@ -160,10 +165,13 @@ class ProfiledHandler:
         elif decision.outcome is Outcome.UPDATED:
             for name in carried:
                 old = stored_children.get(name, [])
-                if child_changes(record.children[name], old, CHILD_IGNORE):
+                if repair or child_changes(record.children[name], old, CHILD_IGNORE):
                     plan.child_writes.append(name)
                     plan.before_children[name] = old
-            plan.decision = settle(decision, plan.child_writes)
+            if repair:
+                decision.changed.extend(plan.child_writes)
+            else:
+                plan.decision = settle(decision, plan.child_writes)
         plan.stored_children = stored_children
         return plan
 

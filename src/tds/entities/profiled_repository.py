@@ -260,6 +260,18 @@ class ProfiledRepository:
         stmt = update(table).where(matching).values(dict(values))
         await self.session.execute(stmt, _key_params(keys, len(key)))
 
+    async def existing_keys(
+        self, table: str, key: Sequence[str], keys: Sequence[Sequence[Any]]
+    ) -> set[tuple[str | None, ...]]:
+        """Those of `keys` (natural keys of `table`) that `table` holds a row for, as text."""
+        if not keys:
+            return set()
+        ad_hoc = _foreign(table, *key)
+        columns = [ad_hoc.c[k] for k in key]
+        stmt = select(*(cast(c, Text) for c in columns)).where(_as_text(columns).in_(_key_rows(key)))
+        result = await self.session.execute(stmt, _key_params(keys, len(key)))
+        return {tuple(row) for row in result}
+
     async def rows_by_key(self, table: str, key: Sequence[str], keys: Sequence[Sequence[Any]]) -> list[Row]:
         """Every column of the rows of `table` whose natural key is one of `keys` (as the ERP has them)."""
         stmt = text_select(table, key)

@@ -11,15 +11,18 @@ It works the same for the default `erp.*` schema and for an ERP's own tables; no
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities.mapping import Row
+from tds.entities.profile.compiled import TargetPlan
 from tds.entities.profiled import revive
 from tds.entities.profiled_repository import ProfiledRepository
-from tds.entities.profiled_rows import resolve_key
+from tds.entities.profiled_rows import resolve_key, text
 from tds.entities.repository import ErpRepository
 from tds.entities.target import SPEC_BY_ENTITY, ErpTarget
 
@@ -88,3 +91,49 @@ async def read_erp_record(session: AsyncSession, target: ErpTarget, entity: str,
             rows += [ErpRow(plan.table.name, row) for row in found]
     mapped = revive(doc["table"], doc.get("row") or {}) if doc.get("table") else None
     return ErpRecord(entity, zoho_id, rows, mapped, state["source_modified_at"], state["is_deleted"])
+
+
+async def missing_in_erp(
+    session: AsyncSession, target: ErpTarget, entity: str, keys: Mapping[str, Mapping[str, Sequence[Any]]]
+) -> dict[str, str]:
+    """The records of a `sync: tds` entity whose row is gone from one of their ERP tables (deleted
+    there behind the sync's back), as {zoho_id: table}; `keys` are the natural keys each record was
+    written under, by table (`tds_erp_versions.keys`). One read per table and foreign key."""
+    repository = ProfiledRepository(session)
+    gone: dict[str, str] = {}
+    for plan in target.plans[entity].targets:
+        name = plan.table.name
+        wanted = {zoho_id: k[name] for zoho_id, k in keys.items() if name in k and zoho_id not in gone}
+        resolved = await _resolved(repository, plan, wanted)
+        held = [key for key in resolved.values() if key is not None]
+        present = await repository.existing_keys(name, plan.table.key, held)
+        gone.update(
+            {
+                zoho_id: name
+                for zoho_id, key in resolved.items()
+                if key is None or tuple(text(v) for v in key) not in present
+            }
+        )
+    return gone
+
+
+async def _resolved(
+    repository: ProfiledRepository, plan: TargetPlan, keys: Mapping[str, Sequence[Any]]
+) -> dict[str, list[Any] | None]:
+    """Natural keys as the table holds them: key columns that are foreign keys resolved in one read
+    each (None where the referenced row is gone, so that no row can have the key)."""
+    found: dict[str, list[Any] | None] = {zoho_id: list(key) for zoho_id, key in keys.items()}
+    columns = {c.name: c for c in plan.table.columns}
+    for position, name in enumerate(plan.table.key):
+        ref = columns[name].source.ref
+        if ref is None:
+            continue
+        values = sorted(
+            {str(k[position]) for k in found.values() if k is not None and k[position] is not None}
+        )
+        referenced = await repository.resolve(ref, values) if values else {}
+        for zoho_id, key in found.items():
+            if key is not None and key[position] is not None:
+                value = referenced.get(str(key[position]))
+                found[zoho_id] = None if value is None else [*key[:position], value, *key[position + 1 :]]
+    return found

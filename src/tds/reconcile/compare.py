@@ -41,6 +41,7 @@ class StoredRecord:
     row: Row
     raw: Mapping[str, Any] | None
     children: dict[str, list[Row]] = field(default_factory=dict)
+    gone_from: str | None = None  # the ERP table its row was removed from, behind the sync's back
 
     @property
     def is_deleted(self) -> bool:
@@ -73,7 +74,10 @@ def compare(
     found: list[Difference] = []
     for zoho_id in sorted(set(listed) | live):
         if zoho_id not in live:
-            state = "deleted in the ERP" if zoho_id in stored else "absent"
+            record = stored.get(zoho_id)
+            state = "absent" if record is None else "deleted in the ERP"
+            if record is not None and record.gone_from:
+                state = f"no row in {record.gone_from}"
             found.append(Difference(spec.name, zoho_id, "missing", detail={"erp": state}))
         elif zoho_id not in listed:
             found.append(Difference(spec.name, zoho_id, "deleted", detail={"zoho": "not listed"}))

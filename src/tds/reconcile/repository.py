@@ -8,7 +8,7 @@ tds_erp_versions instead: the mapped row and child rows as TDS Core last applied
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,9 @@ from tds.entities.handlers import SPECS, ChildSpec, RecordSpec
 from tds.entities.models import ErpVersion
 from tds.entities.naming import ErpTables
 from tds.entities.profiled import revive
+from tds.entities.reader import missing_in_erp
 from tds.entities.repository import ErpRepository
+from tds.entities.target import ErpTarget
 from tds.reconcile.compare import StoredRecord
 
 # Payments of both kinds share one table, told apart by this column.
@@ -53,7 +55,13 @@ def _select_records(table: Table, kind: str | None) -> Select[Any]:
 
 _VERSIONS: Table = ErpVersion.__table__  # type: ignore[assignment]
 _SELECT_SYNCED = (
-    select(_VERSIONS.c.zoho_id, _VERSIONS.c.source_modified_at, _VERSIONS.c.is_deleted, _VERSIONS.c.doc)
+    select(
+        _VERSIONS.c.zoho_id,
+        _VERSIONS.c.source_modified_at,
+        _VERSIONS.c.is_deleted,
+        _VERSIONS.c.doc,
+        _VERSIONS.c["keys"],
+    )
     .where(_VERSIONS.c.entity == bindparam("entity"))
     .order_by(_VERSIONS.c.zoho_id)
 )
@@ -80,12 +88,14 @@ class ReconcileErpRepository:
             await self._attach_children(where.children, found)
         return found
 
-    async def synced_records(self, entity: str) -> dict[str, StoredRecord]:
-        """Every record of a `sync: tds` entity (deleted ones too), by id, as last applied: no `raw`
-        (the ERP's own rows are not in logical columns to check it against)."""
+    async def synced_records(self, target: ErpTarget, entity: str) -> dict[str, StoredRecord]:
+        """Every record of a `sync: tds` entity (deleted ones too), by id, as last applied, and
+        whether its rows are still in the ERP's tables. No `raw`: the ERP's own columns are not the
+        mapping's, to check them against it."""
         found: dict[str, StoredRecord] = {}
+        keys: dict[str, dict[str, list[Any]]] = {}
         result = await self.session.execute(_SELECT_SYNCED, {"entity": entity})
-        for zoho_id, version, is_deleted, doc in result:
+        for zoho_id, version, is_deleted, doc, written_under in result:
             doc = doc or {}
             table = doc.get("table") or ""
             row = revive(table, doc.get("row") or {})
@@ -94,6 +104,11 @@ class ReconcileErpRepository:
                 name: [revive(name, r) for r in rows] for name, rows in (doc.get("children") or {}).items()
             }
             found[zoho_id] = StoredRecord(zoho_id, table, row, None, children)
+            if not is_deleted and written_under:
+                keys[zoho_id] = written_under
+        for zoho_id, erp_table in (await missing_in_erp(self.session, target, entity, keys)).items():
+            record = found[zoho_id]
+            found[zoho_id] = replace(record, row={**record.row, "is_deleted": True}, gone_from=erp_table)
         return found
 
     async def _attach_children(self, children: Sequence[ChildSpec], found: dict[str, StoredRecord]) -> None:

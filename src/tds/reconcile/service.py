@@ -125,7 +125,7 @@ class ReconcileService:
             erp = ReconcileErpRepository(session, self.target.tables)
             if self.target.sync_mode(spec.name) == "tds":
                 # The ERP's own tables: its constraints keep their integrity, not the checks below.
-                stored, violations = await erp.synced_records(spec.name), []
+                stored, violations = await erp.synced_records(self.target, spec.name), []
             else:
                 stored = await erp.records(spec.name)
                 violations = await IntegrityRepository(session, self.target.tables).violations(spec.name)

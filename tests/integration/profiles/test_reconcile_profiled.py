@@ -9,7 +9,7 @@ from tds.pull.factory import build_pull
 from tds.reconcile.factory import build_reconcile
 from tds.reconcile.service import ReconcileService
 from tds.worker.pool import WorkerPool
-from tests.integration.profiles.conftest import EXAMPLES, profiled_settings, run_ddl
+from tests.integration.profiles.conftest import EXAMPLES, execute, profiled_settings, run_ddl
 from tests.integration.profiles.test_pull_profiled import ORDER
 from tests.integration.pull.conftest import PullStack, make_stack  # noqa: F401  (the fixture)
 from tests.integration.reconcile.test_surfaces import tds
@@ -121,3 +121,43 @@ async def test_the_command_reconciles_the_shop_and_skips_what_it_does_not_sync(
     code, out, err = await tds(env, "reconcile", "invoices")
     assert code == 0, err
     assert "invoice: skipped: the ERP profile does not sync invoice" in out
+
+
+async def test_rows_removed_from_the_erp_are_found_and_written_again(
+    make_stack,  # noqa: F811
+    db_url: str,
+) -> None:
+    """A product whose price row, or whose rows altogether, an ERP user deleted is `missing`; the
+    repair rewrites it even though Zoho's record is what TDS Core last applied."""
+    stack = await shop_stack(make_stack, db_url)
+    service = reconciler(stack)
+    unused = await stack.rows(
+        "SELECT p.id, p.zoho_item_id FROM shop.products p WHERE NOT EXISTS"
+        " (SELECT 1 FROM shop.sales_order_lines l WHERE l.product_id = p.id) AND NOT EXISTS"
+        " (SELECT 1 FROM shop.price_list_items i WHERE i.product_id = p.id) ORDER BY p.zoho_item_id LIMIT 2"
+    )
+    (price_gone, first), (all_gone, second) = ((r["zoho_item_id"], r["id"]) for r in unused)
+    await execute(stack, f"DELETE FROM shop.product_prices WHERE product_id IN ({first}, {second})")
+    await execute(stack, f"DELETE FROM shop.products WHERE id = {second}")
+    result = await service.run("item", repair=True)
+    assert result.status == "succeeded", result.error
+    found = {(d.kind, d.zoho_id, d.detail["erp"]) for d in result.differences}
+    assert found == {
+        ("missing", price_gone, "no row in shop.product_prices"),
+        ("missing", all_gone, "no row in shop.products"),
+    }
+    assert result.counts.repaired == 2
+    await stack.drain()
+    assert await differences(service, "item") == set()
+    prices = await stack.rows(
+        "SELECT p.zoho_item_id, p.category_id FROM shop.products p JOIN shop.product_prices pp"
+        " ON pp.product_id = p.id WHERE p.zoho_item_id IN (:a, :b)",
+        a=price_gone,
+        b=all_gone,
+    )
+    assert {r["zoho_item_id"] for r in prices} == {price_gone, all_gone}
+    assert all(r["category_id"] is not None for r in prices)  # the insert-only default, again
+    audit = await stack.rows(
+        "SELECT entity_id, action FROM tds_audit_trail WHERE source = 'reconcile' ORDER BY entity_id"
+    )
+    assert {(a["entity_id"], a["action"]) for a in audit} == {(price_gone, "update"), (all_gone, "update")}
