@@ -65,7 +65,7 @@ async def _run(settings: Settings, names: list[str], mode: Mode) -> int:
                 progress.update(task, total=1, completed=1, info=f"{totals.status}: {_info(0, totals)}")
                 if totals.note:
                     progress.console.print(f"{name}: {totals.note}")
-                failed += totals.status not in ("succeeded", "paused")
+                failed += totals.status not in ("succeeded", "paused", "skipped")
     finally:
         await pull.aclose()
         await container.aclose()

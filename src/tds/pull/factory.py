@@ -8,6 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import Settings
+from tds.entities.catalog import ENTITY_NAMES
 from tds.entities.target import build_target
 from tds.inbox.service import InboxService
 from tds.pull.erp_versions import ErpVersionRepository
@@ -61,15 +62,21 @@ def build_pull(
     if settings.pull.images_dir is not None:
         images = ImageSync(client, ImageStore(settings.pull.images_dir))
         hooks.append(images)
+    target = build_target(settings.erp)
+    synced = tuple(entity for entity in ENTITY_NAMES if target.sync_mode(entity) is not None)
     options = PullOptions(
         per_page=settings.pull.per_page,
         detail_concurrency=settings.pull.detail_concurrency,
         budget_reserve=settings.pull.budget_reserve,
+        synced=frozenset(synced),
     )
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
-    known = ErpVersionRepository(sessions, build_target(settings.erp))
+    known = ErpVersionRepository(sessions, target)
     service = PullService(sessions, client, inbox, options, hooks, known)
+    # By default the schedule pulls what the ERP target syncs; entities named in the settings
+    # that it does not sync end their runs as skipped.
+    entities = settings.pull.entities or list(synced)
     scheduler = PullScheduler(
-        engine, sessions, service, settings.pull.interval_s, settings.pull.entities, settings.pull.stale_run_s
+        engine, sessions, service, settings.pull.interval_s, entities, settings.pull.stale_run_s
     )
     return PullComponents(client, service, scheduler, images)

@@ -92,6 +92,7 @@ class PullOptions:
     detail_concurrency: int = 4
     details: bool = True  # fetch details where list rows lack what the mapping needs (catalog)
     budget_reserve: int = 0  # calls of the day's budget a run leaves unspent (it pauses first)
+    synced: frozenset[str] | None = None  # the entities the ERP target writes (None: every one)
 
 
 class PullService:
@@ -125,6 +126,11 @@ class PullService:
         if run_id is None:
             run_id = await self.start_run(spec.name, mode)
         totals = RunTotals()
+        if self.options.synced is not None and spec.name not in self.options.synced:
+            # Its records would be fetched (detail calls included) only for the workers to drop them.
+            totals.status, totals.note = "skipped", f"the ERP profile does not sync {spec.name}"
+            await self._finish(run_id, totals.status, totals.note)
+            return totals
         try:
             walk = self._walk_full if mode == "full" or not spec.has_last_modified else self._walk_incremental
             stop = await walk(spec, run_id, totals, on_progress)

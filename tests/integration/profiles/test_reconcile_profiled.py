@@ -161,3 +161,15 @@ async def test_rows_removed_from_the_erp_are_found_and_written_again(
         "SELECT entity_id, action FROM tds_audit_trail WHERE source = 'reconcile' ORDER BY entity_id"
     )
     assert {(a["entity_id"], a["action"]) for a in audit} == {(price_gone, "update"), (all_gone, "update")}
+
+
+async def test_entities_the_shop_does_not_sync_are_not_pulled(make_stack, db_url: str) -> None:  # noqa: F811
+    """No list page nor detail is spent on records the workers would drop; the schedule leaves them out."""
+    stack = await shop_stack(make_stack, db_url)
+    start = stack.pull.client.stats.requests
+    totals = await stack.pull.service.run("invoice", "full")
+    assert (totals.status, totals.note) == ("skipped", "the ERP profile does not sync invoice")
+    assert stack.pull.client.stats.requests == start
+    (run,) = await stack.rows("SELECT status, error FROM tds_sync_runs WHERE entity = 'invoice'")
+    assert run == {"status": "skipped", "error": "the ERP profile does not sync invoice"}
+    assert set(stack.pull.scheduler.entities) == set(ORDER)
