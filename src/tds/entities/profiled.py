@@ -95,6 +95,15 @@ def raw_line(raw: Mapping[str, Any], line: Row) -> Mapping[str, Any]:
     return {}
 
 
+def _unchanged(state: Row | None, input_hash: str | None) -> bool:
+    """Whether a record came exactly as it was last applied (its input hash, which holds its
+    version, is the stored one): then versioning.py would find it UNCHANGED too; told without the
+    stored document, which the state read leaves out for such a record."""
+    if state is None or state["is_deleted"] or input_hash is None:
+        return False
+    return bool(input_hash == state["input_hash"])
+
+
 class ProfiledHandler:
     """The EntityHandler of one `sync: tds` entity (see EntityPlan); never commits."""
 
@@ -117,7 +126,7 @@ class ProfiledHandler:
         states = await repository.changed_states(self.entity, known)
         plans = [
             Plan(event, record, record.table or "", None, Decision(Outcome.UNCHANGED))
-            if self._unchanged(event, record, states.get(record.zoho_id), known[record.zoho_id])
+            if _unchanged(states.get(record.zoho_id), known[record.zoho_id])
             else self._decide(event, record, states.get(record.zoho_id))
             for event, record in pairs
         ]
@@ -125,17 +134,6 @@ class ProfiledHandler:
         if written:
             await self._write(repository, written, inputs)
         return plans
-
-    @staticmethod
-    def _unchanged(
-        event: EntityEvent, record: MappedRecord, state: Row | None, input_hash: str | None
-    ) -> bool:
-        """Whether the record came exactly as it was last applied (its input hash, which holds its
-        version, is the stored one): then versioning.py would find it UNCHANGED too; told without
-        the stored document, which the state read leaves out for such a record."""
-        if state is None or state["is_deleted"] or input_hash is None:
-            return False
-        return bool(input_hash == state["input_hash"])
 
     @staticmethod
     def _input_hash(event: EntityEvent, record: MappedRecord) -> str | None:
