@@ -22,6 +22,7 @@ EXPECTED_TDS_TABLES = {
     "tds_configuration",
     "tds_worker_heartbeats",
     "tds_healer_actions",
+    "tds_alert_deliveries",
 }
 EXPECTED_ERP_TABLES = {
     "products",

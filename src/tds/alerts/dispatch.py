@@ -1,7 +1,8 @@
 """Routes notices to channels by severity and role, and delivers each in its own task with retries.
 
-A delivery never blocks the monitor loop or another channel: `submit` only starts tasks; a failing
-channel is retried on `retry_delays_s` and then given up, logged each time, never raised.
+A delivery never blocks the monitor loop or another channel: `submit` and `submit_stored` only start
+tasks; a failing channel is retried on `retry_delays_s` and then given up, logged each time, never
+raised. The monitor's notices are stored deliveries (deliveries.py): their outcome is recorded.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
+from tds.alerts.deliveries import Delivery, Outcome
 from tds.alerts.notifiers.base import Notice, Notifier
 from tds.alerts.snapshot import SEVERITY_RANK
 
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
+Record = Callable[[Delivery, Outcome], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Dispatcher:
         self.sleep = sleep
         self.stats = DeliveryStats()
         self._tasks: set[asyncio.Task[bool]] = set()
+        self.in_flight: set[int] = set()  # stored deliveries this process is sending
 
     def routes_for(self, notice: Notice) -> list[Route]:
         return [route for route in self.routes if route.takes(notice)]
@@ -78,6 +82,10 @@ class Dispatcher:
 
     async def deliver(self, route: Route, notice: Notice) -> bool:
         """Sends with retries; True when delivered, False once every attempt failed."""
+        return (await self.attempt(route, notice)).sent
+
+    async def attempt(self, route: Route, notice: Notice) -> Outcome:
+        """Sends with retries; what the attempts came to."""
         for attempt, delay_s in enumerate([*self.retry_delays_s, None], start=1):
             try:
                 await route.notifier.send(notice)
@@ -92,7 +100,7 @@ class Dispatcher:
                         exc,
                     )
                     self.stats.count(self.stats.given_up, route.name)
-                    return False
+                    return Outcome(False, attempt, f"{type(exc).__name__}: {exc}"[:1000])
                 log.warning(
                     "alert channel %s failed (attempt %d), retrying in %.0f s: %s",
                     route.name,
@@ -104,8 +112,38 @@ class Dispatcher:
                 continue
             self.stats.count(self.stats.sent, route.name)
             log.info("alert channel %s sent %s", route.name, notice.title)
-            return True
-        return False
+            return Outcome(True, attempt)
+        return Outcome(False, 0)  # unreachable: the last attempt returns
+
+    @property
+    def lease_s(self) -> float:
+        """How long a delivery's attempts may take, waits included, with room for slow channels."""
+        return sum(self.retry_delays_s) + 60.0 * (len(self.retry_delays_s) + 1)
+
+    def submit_stored(self, deliveries: Sequence[Delivery], record: Record) -> int:
+        """Starts one task per stored delivery; each records its outcome through `record` (in a
+        transaction of its own). Never waits for them."""
+        by_name = {route.name: route for route in self.routes}
+        for delivery in deliveries:
+            task = asyncio.create_task(self._deliver_stored(by_name.get(delivery.channel), delivery, record))
+            self._tasks.add(task)
+            self.in_flight.add(delivery.id)
+            task.add_done_callback(self._tasks.discard)
+        return len(deliveries)
+
+    async def _deliver_stored(self, route: Route | None, delivery: Delivery, record: Record) -> bool:
+        if route is None:
+            outcome = Outcome(False, 0, f"the channel {delivery.channel!r} is no longer configured")
+            log.error("alert delivery %s: %s", delivery.id, outcome.last_error)
+        else:
+            outcome = await self.attempt(route, delivery.notice)
+        try:
+            await record(delivery, outcome)
+        except Exception:  # the delivery stays pending: the next monitor sends it again
+            log.exception("alert delivery %s: its outcome could not be recorded", delivery.id)
+        finally:
+            self.in_flight.discard(delivery.id)
+        return outcome.sent
 
     async def send_test(self, notice: Notice) -> dict[str, bool]:
         """Sends `notice` to every channel at once (ignoring routing); delivered or not, by channel."""

@@ -73,3 +73,31 @@ class MetricSample(Base):
         Index("ix_tds_metrics_name_sampled", "name", "sampled_at"),
         Index("ix_tds_metrics_sampled_at", "sampled_at"),
     )
+
+
+class AlertDelivery(Base):
+    """One notice to one channel, written with the alert change that caused it: a delivery the
+    process did not finish (it stopped, or crashed) is still here, pending, for the next monitor."""
+
+    __tablename__ = "tds_alert_deliveries"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    alert_id: Mapped[int | None] = mapped_column(BigInteger)
+    channel: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    notice: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(Text, server_default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # Until when the process that took the delivery has it; past that, another process may take it.
+    claimed_until: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sent', 'given_up')", name="status"),
+        Index(
+            "ix_tds_alert_deliveries_pending", "claimed_until", postgresql_where=text("status = 'pending'")
+        ),
+        Index("ix_tds_alert_deliveries_alert", "alert_id"),
+    )

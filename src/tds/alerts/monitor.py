@@ -1,6 +1,7 @@
 """The monitor loop: every `monitor.interval_s` one process (the advisory-lock holder) judges the rules,
-opens, refreshes and resolves alerts, hands due notices to the dispatcher, samples metrics, prunes
-old samples and runs the dead-letter retry policy.
+opens, refreshes and resolves alerts, stores the due notices' deliveries with those changes and hands
+them to the dispatcher (with any a stopped process left unsent), samples metrics, prunes old samples
+and deliveries, and runs the dead-letter retry policy.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from tds.alerts.deliveries import Delivery, DeliveryRepository, Outcome
 from tds.alerts.dispatch import Dispatcher
 from tds.alerts.notifiers.base import Notice, NoticeKind
 from tds.alerts.repository import AlertRepository, MetricSampleRepository
@@ -40,6 +42,7 @@ class MonitorRound:
     notices: list[Notice] = field(default_factory=list)
     dead_letters_retried: int = 0
     samples_pruned: int = 0
+    deliveries: int = 0  # stored deliveries started this round (new ones, and ones taken over)
 
 
 class Monitor:
@@ -76,7 +79,9 @@ class Monitor:
                     await asyncio.wait_for(stop.wait(), timeout=interval_s)
         finally:
             await self._step_down()
+            sending = set(self.dispatcher.in_flight)
             await self.dispatcher.drain(timeout_s=5.0)
+            await self._release(sending)
 
     async def _lead_and_round(self) -> None:
         try:
@@ -119,16 +124,42 @@ class Monitor:
         async with transaction(self.sessions) as session:
             snapshot = await OperationsInsights(session, self.settings).snapshot()
         findings = evaluate(snapshot, self.settings.monitor)
+        lease_s, keep_s = self.dispatcher.lease_s, self.settings.metrics.retention_days * 86_400
         async with transaction(self.sessions) as session:
             opened, resolved, due = await self._apply(AlertRepository(session), findings)
+            notices = [self.notice(alert, kind) for alert, kind in due]
+            notices += [self.notice(alert, "resolved") for alert in resolved if alert.notifications > 0]
+            # Stored with the alert change itself: a notice outlives a process stopping before it is sent.
+            deliveries = DeliveryRepository(session)
+            routed = [
+                (notice, route.name) for notice in notices for route in self.dispatcher.routes_for(notice)
+            ]
+            stored = await deliveries.add(routed, lease_s)
             samples = MetricSampleRepository(session)
             await samples.add(metric_samples(snapshot))
-            pruned = await samples.prune(self.settings.metrics.retention_days * 86_400)
+            pruned = await samples.prune(keep_s)
+            await deliveries.prune(keep_s)
         retried = await self._heal()
-        notices = [self.notice(alert, kind) for alert, kind in due]
-        notices += [self.notice(alert, "resolved") for alert in resolved if alert.notifications > 0]
-        self.dispatcher.submit(notices)
-        return MonitorRound(snapshot, findings, opened, resolved, notices, retried, pruned)
+        async with transaction(self.sessions) as session:
+            stored += await DeliveryRepository(session).reclaim(
+                lease_s, busy=sorted(self.dispatcher.in_flight)
+            )
+        self.dispatcher.submit_stored(stored, self._record)
+        return MonitorRound(snapshot, findings, opened, resolved, notices, retried, pruned, len(stored))
+
+    async def _record(self, delivery: Delivery, outcome: Outcome) -> None:
+        async with transaction(self.sessions) as session:
+            await DeliveryRepository(session).finish(delivery.id, outcome)
+
+    async def _release(self, ids: set[int]) -> None:
+        """Lets go of the deliveries a stopping process did not finish: the next monitor sends them."""
+        if not ids:
+            return
+        try:
+            async with transaction(self.sessions) as session:
+                await DeliveryRepository(session).release(sorted(ids))
+        except Exception:  # they are taken back anyway once their lease ends
+            log.warning("could not let go of %d alert deliveries", len(ids), exc_info=True)
 
     async def _apply(
         self, repo: AlertRepository, findings: list[Finding]

@@ -43,6 +43,23 @@ class Notice:
         subject = f" [{self.subject}]" if self.subject else ""
         return f"[{KIND_LABELS[self.kind]}] {self.severity.upper()} {self.rule}{subject}"
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Notice:
+        """The notice back from its JSON form (a stored delivery)."""
+        fired_at = data.get("fired_at")
+        return cls(
+            kind=data["kind"],
+            rule=data["rule"],
+            severity=data["severity"],
+            message=data["message"],
+            subject=data.get("subject") or "",
+            alert_id=data.get("alert_id"),
+            fired_at=datetime.fromisoformat(fired_at) if fired_at else None,
+            escalated=bool(data.get("escalated")),
+            details=dict(data.get("details") or {}),
+            link=data.get("link"),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON form (generic webhook)."""
         return {
