@@ -25,7 +25,7 @@ from tds.db.engine import create_engine, create_sessionmaker, plain_dsn
 from tds.emulator.launch import client_env
 from tds.emulator.options import EmulatorOptions
 from tds.pull.factory import build_pull
-from tds.pull.service import PullOptions
+from tds.pull.ports import PullOptions
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from tds.config import Settings
 from tds.entities.catalog import ENTITY_NAMES, lookup
 
 if TYPE_CHECKING:  # the pull stack is imported only when a sync runs
-    from tds.pull.service import Mode, RunTotals
+    from tds.pull.ports import Mode, RunTotals
 
 
 def sync(

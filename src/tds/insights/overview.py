@@ -14,7 +14,7 @@ from tds.db import migrate
 from tds.insights.alerts import AlertInsights, AlertView
 from tds.insights.overview_repository import OverviewRepository
 from tds.pull.repository import SCHEDULER_LOCK_KEY
-from tds.queue.repository import QueueRepository
+from tds.queue.operator_repository import OperatorRepository
 from tds.worker.repository import WorkerRepository
 from tds.zoho.repository import BudgetRepository
 
@@ -129,7 +129,7 @@ class OverviewInsights:
         workers = await self.workers()
         api = PartHealth("API", "ok", f"answering (TDS Core {__version__})")
         parts = [api, await self._database(), _workers_health(workers), await self._scheduler(), self._zoho()]
-        oldest, dead_open = await QueueRepository(self.session).backlog()
+        oldest, dead_open = await OperatorRepository(self.session).backlog()
         alerts = AlertInsights(self.session)
         return Overview(
             generated_at=datetime.now(UTC),

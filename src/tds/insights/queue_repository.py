@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.queue.dead_letters import ERROR_GROUP_SQL
-from tds.queue.repository import _REPLAYABLE
+from tds.queue.operator_repository import REPLAYABLE
 
 _JOB_COLUMNS = (
     "id, inbox_event_id, entity, entity_key, status, attempts, max_attempts, created_at, updated_at, "
@@ -35,7 +35,7 @@ COUNT_JOBS_SQL = text(f"SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue {_JOB
 # How many inbox events a filtered replay would select (the replay's own WHERE), counted up to :cap.
 COUNT_REPLAYABLE_SQL = text(f"""
 SELECT count(*) FROM (
-    SELECT 1 FROM tds_inbox_events WHERE {_REPLAYABLE}
+    SELECT 1 FROM tds_inbox_events WHERE {REPLAYABLE}
       AND (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
       AND (CAST(:since AS timestamptz) IS NULL OR received_at >= CAST(:since AS timestamptz))
       AND (CAST(:until AS timestamptz) IS NULL OR received_at < CAST(:until AS timestamptz))

@@ -13,8 +13,9 @@ from tds.entities.target import build_target
 from tds.inbox.service import InboxService
 from tds.pull.erp_versions import ErpVersionRepository
 from tds.pull.images import ImageStore, ImageSync
+from tds.pull.ports import PageHook, PullOptions
 from tds.pull.scheduler import PullScheduler
-from tds.pull.service import PageHook, PullOptions, PullService
+from tds.pull.service import PullService
 from tds.zoho.client import ZohoClient
 from tds.zoho.clock import Clock
 from tds.zoho.repository import PostgresBudgetStore, PostgresTokenObserver

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.entities.catalog import ENTITY_NAMES
+from tds.pull.ports import Mode, RunTotals
 from tds.pull.repository import CursorRepository, SchedulerLock, SyncRunRepository
-from tds.pull.service import Mode, PullService, RunTotals
+from tds.pull.service import PullService
 
 log = logging.getLogger(__name__)
 

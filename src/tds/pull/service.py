@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -34,65 +34,15 @@ from tds.inbox.service import InboxService
 from tds.inbox.timeparse import parse_zoho_time
 from tds.pull.budget import budget_note
 from tds.pull.details import Completed, DetailFetcher, KnownVersions
+from tds.pull.ports import Mode, PageHook, ProgressCallback, PullOptions, RunTotals, ZohoReader
 from tds.pull.repository import Cursor, CursorRepository, RunProgress, SyncRunRepository
-from tds.zoho.ratelimit import BudgetUsage
 
 log = logging.getLogger(__name__)
 
-Mode = Literal["full", "incremental"]
 # Why a walk stopped before its end (None: it reached the end).
 Stop = Literal["cancelled", "paused"] | None
-ProgressCallback = Callable[[int, "RunTotals"], None]
 WATERMARK_OVERLAP = timedelta(minutes=10)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-class PageLike(Protocol):
-    @property
-    def records(self) -> list[dict[str, Any]]: ...
-
-    @property
-    def has_more(self) -> bool: ...
-
-
-class PageHook(Protocol):
-    """Work done after a page is enqueued (image downloads), never failing the run."""
-
-    async def after_page(self, entity: str, records: Sequence[dict[str, Any]]) -> None: ...
-
-
-class ZohoReader(Protocol):
-    """The part of the Zoho client pull sync uses (a port: tests may pass the real client or a fake)."""
-
-    async def list_page(
-        self,
-        entity: str,
-        page: int,
-        per_page: int = 200,
-        modified_since: datetime | None = None,
-        extra_params: Mapping[str, str] | None = None,
-    ) -> PageLike: ...
-
-    async def get(self, entity: str, record_id: str) -> dict[str, Any]: ...
-
-    async def budget_usage(self) -> BudgetUsage: ...
-
-
-@dataclass
-class RunTotals(RunProgress):
-    """A run's counters so far and its status, as the progress callback and the CLI see them."""
-
-    status: str = "running"
-    note: str | None = None  # why the run stopped early (a paused run's budget figures)
-
-
-@dataclass(frozen=True)
-class PullOptions:
-    per_page: int = 200
-    detail_concurrency: int = 4
-    details: bool = True  # fetch details where list rows lack what the mapping needs (catalog)
-    budget_reserve: int = 0  # calls of the day's budget a run leaves unspent (it pauses first)
-    synced: frozenset[str] | None = None  # the entities the ERP target writes (None: every one)
 
 
 class PullService:

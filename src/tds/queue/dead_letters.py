@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.queue.jobs import ReplayResult
-from tds.queue.repository import _ENQUEUE_TAIL, _REPLAYABLE
+from tds.queue.operator_repository import ENQUEUE_TAIL, REPLAYABLE
 
 # How dead letters are grouped: by entity and the first line of the error with every run of digits
 # written `#`, cut to 200 characters, so that record ids and counts in a message ("erp refused product
@@ -16,10 +16,10 @@ ERROR_GROUP_SQL = "left(regexp_replace(split_part(error, E'\\n', 1), '[0-9]+', '
 # Replays the inbox events of every open dead letter of one entity whose error falls in one group.
 REPLAY_GROUP_SQL = text(
     f"""WITH targets AS (
-    SELECT id, entity, entity_id FROM tds_inbox_events WHERE {_REPLAYABLE}
+    SELECT id, entity, entity_id FROM tds_inbox_events WHERE {REPLAYABLE}
       AND id IN (SELECT inbox_event_id FROM tds_dead_letter_queue
                  WHERE resolved_at IS NULL AND entity = :entity AND {ERROR_GROUP_SQL} = :error)"""
-    + _ENQUEUE_TAIL
+    + ENQUEUE_TAIL
 )
 
 # Closes one open dead letter without running it again, keeping who-knows-why in discard_reason.

@@ -10,7 +10,7 @@ from tds.entities import catalog
 from tds.errors import NotFound, TdsError
 from tds.queue.dead_letters import DeadLetterRepository
 from tds.queue.jobs import REPLAYABLE_STATUSES, DeadLetterView, QueueStats, ReplayFilter, ReplayResult
-from tds.queue.repository import QueueRepository
+from tds.queue.operator_repository import OperatorRepository
 from tds.worker.repository import WorkerRepository
 
 MAX_PAGE_SIZE = 500
@@ -35,7 +35,7 @@ class QueueService:
     def __init__(self, session: AsyncSession, max_attempts: int) -> None:
         self.session = session
         self.max_attempts = max_attempts
-        self.repo = QueueRepository(session)
+        self.repo = OperatorRepository(session)
 
     async def replay_event(self, inbox_event_id: int) -> ReplayResult:
         """Queues one inbox event again; NotFound when there is no such replayable event."""

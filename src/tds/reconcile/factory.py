@@ -9,7 +9,7 @@ from tds.entities.catalog import ENTITY_NAMES, lookup
 from tds.entities.target import build_target
 from tds.errors import UnknownEntity
 from tds.inbox.service import InboxService
-from tds.pull.service import ZohoReader
+from tds.pull.ports import ZohoReader
 from tds.reconcile.scheduler import ReconcileScheduler
 from tds.reconcile.service import ReconcileService
 

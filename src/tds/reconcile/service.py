@@ -23,7 +23,7 @@ from tds.entities.handler import REPAIR_SOURCE, Action
 from tds.entities.target import ErpTarget
 from tds.inbox.records import IncomingRecord
 from tds.inbox.service import InboxService
-from tds.pull.service import PageLike, ZohoReader
+from tds.pull.ports import PageLike, ZohoReader
 from tds.reconcile.compare import Difference, StoredRecord, compare
 from tds.reconcile.reports import ReportRepository, RunCounts
 from tds.reconcile.repository import (
