@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.browser.conftest import Dashboard
 from tests.integration.alerts.factories import make_alert
-from tests.queue_factories import scalar
+from tests.queue_factories import execute, scalar
 
 
 async def test_acknowledge_then_resolve_an_alert(dashboard: Dashboard) -> None:
@@ -30,3 +30,23 @@ async def test_acknowledge_then_resolve_an_alert(dashboard: Dashboard) -> None:
     assert await scalar(sessions, "SELECT status FROM tds_alerts WHERE id = :id", id=backlog) == "resolved"
     await page.goto(dashboard.url("/alerts?show=resolved"))
     assert "Noor (dashboard)" in await page.inner_text(f"#alert-{backlog}")
+
+
+async def test_the_alerts_page_counts_notices_not_delivered(dashboard: Dashboard) -> None:
+    """Pending and given-up deliveries (tds_alert_deliveries) show beside the alert counts."""
+    sessions = dashboard.container.sessions
+    alert = await make_alert(sessions)
+    notice = '{"kind": "firing", "rule": "queue_backlog", "severity": "warning", "message": "m"}'
+    for status in ("pending", "given_up", "given_up", "sent"):
+        await execute(
+            sessions,
+            "INSERT INTO tds_alert_deliveries (alert_id, channel, kind, notice, status)"
+            " VALUES (:alert, 'oncall', 'firing', CAST(:notice AS jsonb), :status)",
+            alert=alert,
+            notice=notice,
+            status=status,
+        )
+    await dashboard.login()
+    await dashboard.page.goto(dashboard.url("/alerts"))
+    assert await dashboard.page.inner_text("#deliveries-pending") == "1"
+    assert await dashboard.page.inner_text("#deliveries-given-up") == "2"

@@ -39,6 +39,7 @@ WHERE id = :id AND status = 'pending'
 RELEASE_SQL = text("""
 UPDATE tds_alert_deliveries SET claimed_until = now() WHERE status = 'pending' AND id = ANY(:ids)
 """)
+COUNTS_SQL = text("SELECT status, count(*) FROM tds_alert_deliveries GROUP BY status")
 PRUNE_SQL = text("""
 DELETE FROM tds_alert_deliveries WHERE id IN (
     SELECT id FROM tds_alert_deliveries WHERE status <> 'pending'
@@ -107,6 +108,10 @@ class DeliveryRepository:
         """Lets go of unfinished deliveries (a process stopping), so that the next monitor takes them."""
         if ids:
             await self.session.execute(RELEASE_SQL, {"ids": list(ids)})
+
+    async def counts(self) -> dict[str, int]:
+        """Deliveries by status (the table holds the retention period's only)."""
+        return {str(status): int(n) for status, n in await self.session.execute(COUNTS_SQL)}
 
     async def prune(self, keep_s: float, limit: int = 10_000) -> int:
         result = await self.session.execute(PRUNE_SQL, {"keep_s": keep_s, "limit": limit})

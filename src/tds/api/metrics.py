@@ -192,6 +192,14 @@ class ClusterCollector(Collector):
         for severity in ("warning", "critical"):
             alerts.add_metric([severity], self.m.alerts.by_severity.get(severity, 0))
         yield alerts
+        deliveries = GaugeMetricFamily(
+            "tds_alert_deliveries",
+            "Alert notices to channels by delivery status (over the metrics retention)",
+            labels=["status"],
+        )
+        for status in ("pending", "sent", "given_up"):
+            deliveries.add_metric([status], self.m.alerts.deliveries.get(status, 0))
+        yield deliveries
         times = CounterMetricFamily("tds_healer_actions", "Healing actions taken", labels=["action"])
         items = CounterMetricFamily(
             "tds_healer_items", "Jobs or dead letters the healer acted on", labels=["action"]

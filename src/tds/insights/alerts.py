@@ -47,6 +47,7 @@ class AlertCounts:
 
     by_severity: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
+    deliveries: dict[str, int] = field(default_factory=dict)  # notices to channels, by delivery status
 
     @property
     def active(self) -> int:
@@ -57,9 +58,11 @@ class AlertInsights:
     """Read-only alert queries inside the caller's transaction."""
 
     def __init__(self, session: AsyncSession) -> None:
+        from tds.alerts.deliveries import DeliveryRepository
         from tds.alerts.repository import AlertRepository
 
         self.repo = AlertRepository(session)
+        self.deliveries = DeliveryRepository(session)
 
     async def alerts(
         self, *, statuses: Sequence[str] = ACTIVE_STATUSES, limit: int = 50, offset: int = 0
@@ -76,4 +79,5 @@ class AlertInsights:
         for severity, status, count in await self.repo.active_counts():
             by_severity[severity] = by_severity.get(severity, 0) + count
             by_status[status] = by_status.get(status, 0) + count
-        return AlertCounts(by_severity=by_severity, by_status=by_status)
+        deliveries = await self.deliveries.counts()
+        return AlertCounts(by_severity=by_severity, by_status=by_status, deliveries=deliveries)

@@ -60,6 +60,9 @@ async def test_a_failing_channel_is_given_up_with_its_error(make_ops) -> None:
     assert "500" in delivery["last_error"]
     await ops.round()  # a given-up delivery is not tried again
     assert len(ops.oncall.requests) == 2
+    scraped = (await ops.client.get("/metrics")).text
+    assert 'tds_alert_deliveries{status="given_up"} 1.0' in scraped
+    assert 'tds_alert_deliveries{status="pending"} 0.0' in scraped
 
 
 async def test_a_notice_a_crashed_process_did_not_send_is_sent_by_the_next_monitor(make_ops) -> None:
