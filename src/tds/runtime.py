@@ -16,7 +16,7 @@ import uvicorn
 from tds.api.app import create_app
 from tds.bootstrap import Container, build_container
 from tds.config import Settings, service_notify_socket, service_watchdog_interval_s
-from tds.errors import ConfigurationError
+from tds.errors import ConfigurationError, TdsError
 from tds.notify import Readiness, ServiceNotifier, keep_watchdog_fed
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,11 @@ def run_service(main: Coroutine[Any, Any, int]) -> int:
 
 async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
     """Runs until SIGTERM/SIGINT; returns 0, or 1 when a part (API, worker, scheduler, monitor) failed."""
-    container = await build_container(settings)
+    try:
+        container = await build_container(settings)
+    except TdsError as exc:  # a start that cannot be (no database, say): why, in one line
+        print(f"cannot start: {exc.message}", file=sys.stderr)
+        return 2
     if container.embedded_server is not None:
         print(f"embedded PostgreSQL data directory: {settings.db.data_dir}", file=sys.stderr)
     if not await _erp_profile_ok(container):

@@ -44,7 +44,7 @@ def candidate_dirs(configured: Path | None) -> list[Path]:
     dirs += sorted(Path("/").glob(DEBIAN_GLOB.lstrip("/")), reverse=True)
     try:
         from pgserver._commands import POSTGRES_BIN_PATH  # the embedded server's own binaries
-    except ImportError:  # pgserver is a dependency, but an install may strip it
+    except ImportError:  # the embedded PostgreSQL is an extra (tds-core[embedded])
         pass
     else:
         dirs.append(Path(POSTGRES_BIN_PATH))

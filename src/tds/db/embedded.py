@@ -7,7 +7,13 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from tds.errors import ConfigurationError
+
 log = logging.getLogger(__name__)
+EMBEDDED_MISSING = (
+    "no database is configured (TDS_DB__URL) and the embedded PostgreSQL is not installed: "
+    "set TDS_DB__URL, or install it with pip install 'tds-core[embedded]'"
+)
 
 
 def start_embedded(data_dir: Path, database: str = "tds") -> tuple[str, Any]:
@@ -16,9 +22,12 @@ def start_embedded(data_dir: Path, database: str = "tds") -> tuple[str, Any]:
     The handle must stay referenced while the server is in use; pgserver stops the server when the
     last process using the data directory lets go of it.
     """
-    with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR on servers
-        warnings.simplefilter("ignore")
-        import pgserver  # imported here: only installs without a database URL need it
+    try:
+        with warnings.catch_warnings():  # platformdirs warns about XDG_RUNTIME_DIR on servers
+            warnings.simplefilter("ignore")
+            import pgserver  # imported here: only installs without a database URL need it
+    except ImportError as exc:
+        raise ConfigurationError(EMBEDDED_MISSING, setting="db.url") from exc
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(str(data_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
