@@ -57,11 +57,12 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import alerts, backup, emulator, erp, reconcile, sync
+    from tds.commands import alerts, backup, demo, emulator, erp, reconcile, sync
     from tds.commands import queue as queue_commands
 
     app.command()(sync.sync)
     app.command()(emulator.emulator)
+    app.command()(demo.demo)
     app.command()(queue_commands.replay)
     app.add_typer(alerts.app, name="alerts")
     app.add_typer(erp.app, name="erp")
