@@ -11,7 +11,13 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from tds.config_operations import AlertSettings, HealerSettings, MetricsSettings, MonitorSettings
+from tds.config_operations import (
+    AlertSettings,
+    HealerSettings,
+    MetricsSettings,
+    MonitorSettings,
+    RetentionSettings,
+)
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "xxx"})
 
@@ -179,6 +185,7 @@ class Settings(BaseSettings):
     alerts: AlertSettings = Field(default_factory=AlertSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     healer: HealerSettings = Field(default_factory=HealerSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     reconcile: ReconcileSettings = Field(default_factory=ReconcileSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)

@@ -135,6 +135,20 @@ class MetricsSettings(BaseModel):
     counter_settle_s: float = Field(default=60.0, ge=0)  # count rows this old: longer than any transaction
 
 
+class RetentionSettings(BaseModel):
+    """How long finished work is kept; the monitor removes what is older, `batch` rows a kind a round.
+
+    `finished_days`: inbox events that were applied, skipped, rejected or whose dead letter was
+    closed, with their jobs and processing logs, and reconciliation runs with their differences
+    (an event with a job to run or an open dead letter is never removed). `audit_days`: the audit
+    trail, the ERP's change history. 0 keeps them for ever.
+    """
+
+    finished_days: float = Field(default=30.0, ge=0)
+    audit_days: float = Field(default=0.0, ge=0)
+    batch: int = Field(default=5000, ge=1, le=100_000)
+
+
 class HealerSettings(BaseModel):
     """Auto-healing: dead letters of transient error classes retried on a policy (off by default)."""
 

@@ -1,7 +1,7 @@
 """The monitor loop: every `monitor.interval_s` one process (the advisory-lock holder) judges the rules,
 opens, refreshes and resolves alerts, stores the due notices' deliveries with those changes and hands
 them to the dispatcher (with any a stopped process left unsent), samples metrics, prunes old samples
-and deliveries, and runs the dead-letter retry policy.
+and deliveries, runs the dead-letter retry policy, and removes finished work past its retention.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from tds.db.locks import AdvisoryLock
 from tds.healer.service import HealerService
 from tds.insights.alerts import AlertView
 from tds.insights.operations import OperationsInsights
+from tds.retention.repository import Pruned, RetentionRepository
 
 log = logging.getLogger(__name__)
 MONITOR_LOCK_KEY = 0x7D5_A1E7
@@ -43,6 +44,7 @@ class MonitorRound:
     dead_letters_retried: int = 0
     samples_pruned: int = 0
     deliveries: int = 0  # stored deliveries started this round (new ones, and ones taken over)
+    retention: Pruned = field(default_factory=Pruned)
 
 
 class Monitor:
@@ -145,7 +147,21 @@ class Monitor:
                 lease_s, busy=sorted(self.dispatcher.in_flight)
             )
         self.dispatcher.submit_stored(stored, self._record)
-        return MonitorRound(snapshot, findings, opened, resolved, notices, retried, pruned, len(stored))
+        kept = await self._retain()
+        return MonitorRound(snapshot, findings, opened, resolved, notices, retried, pruned, len(stored), kept)
+
+    async def _retain(self) -> Pruned:
+        """Finished work past its retention, one batch of each kind (retention/repository.py)."""
+        keep = self.settings.retention
+        async with transaction(self.sessions) as session:
+            done = await RetentionRepository(session).prune(keep.finished_days, keep.audit_days, keep.batch)
+        if done.total:
+            log.info(
+                "retention removed %d inbox events (with their jobs and logs), %d audit rows, "
+                "%d reconciliation runs",
+                *(done.events, done.audit_rows, done.reconcile_runs),
+            )
+        return done
 
     async def _record(self, delivery: Delivery, outcome: Outcome) -> None:
         async with transaction(self.sessions) as session:

@@ -1,0 +1,1 @@
+"""Retention: finished work older than the configured days removed in bounded batches."""
