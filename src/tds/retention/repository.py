@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 FINISHED_EVENTS_SQL = text("""
@@ -30,24 +30,23 @@ WITH doomed AS (
 )
 SELECT count(*) FROM gone
 """)
-AUDIT_SQL = text("""
+
+
+def _older_rows(table: str, column: str) -> TextClause:
+    """Removes the rows of `table` whose `column` is older than :keep_s seconds, :limit at most."""
+    return text(f"""
 WITH gone AS (
-    DELETE FROM tds_audit_trail WHERE id IN (
-        SELECT id FROM tds_audit_trail WHERE changed_at < now() - make_interval(secs => :keep_s)
-        ORDER BY changed_at LIMIT :limit)
+    DELETE FROM {table} WHERE id IN (
+        SELECT id FROM {table} WHERE {column} < now() - make_interval(secs => :keep_s)
+        ORDER BY {column} LIMIT :limit)
     RETURNING 1
 )
 SELECT count(*) FROM gone
 """)
-RECONCILE_RUNS_SQL = text("""
-WITH gone AS (
-    DELETE FROM tds_reconcile_runs WHERE id IN (
-        SELECT id FROM tds_reconcile_runs WHERE finished_at < now() - make_interval(secs => :keep_s)
-        ORDER BY id LIMIT :limit)
-    RETURNING 1
-)
-SELECT count(*) FROM gone
-""")
+
+
+AUDIT_SQL = _older_rows("tds_audit_trail", "changed_at")
+RECONCILE_RUNS_SQL = _older_rows("tds_reconcile_runs", "finished_at")  # their differences cascade
 DAY_S = 86_400.0
 
 
