@@ -1,8 +1,8 @@
 """Routes notices to channels by severity and role, and delivers each in its own task with retries.
 
-A delivery never blocks the monitor loop or another channel: `submit` and `submit_stored` only start
-tasks; a failing channel is retried on `retry_delays_s` and then given up, logged each time, never
-raised. The monitor's notices are stored deliveries (deliveries.py): their outcome is recorded.
+A delivery never blocks the monitor loop or another channel: `submit_stored` only starts tasks; a
+failing channel is retried on `retry_delays_s` and then given up, logged each time, never raised.
+The monitor's notices are stored deliveries (deliveries.py): each task records its outcome.
 """
 
 from __future__ import annotations
@@ -68,17 +68,6 @@ class Dispatcher:
 
     def routes_for(self, notice: Notice) -> list[Route]:
         return [route for route in self.routes if route.takes(notice)]
-
-    def submit(self, notices: Sequence[Notice]) -> int:
-        """Starts one delivery task per (notice, route) and returns how many; never waits for them."""
-        started = 0
-        for notice in notices:
-            for route in self.routes_for(notice):
-                task = asyncio.create_task(self.deliver(route, notice))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
-                started += 1
-        return started
 
     async def deliver(self, route: Route, notice: Notice) -> bool:
         """Sends with retries; True when delivered, False once every attempt failed."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
 
+from tds.alerts.deliveries import Delivery, Outcome
 from tds.alerts.dispatch import Dispatcher, Route
 from tds.alerts.notifiers.base import Notice, NotifyError
 from tds.alerts.notifiers.email import EmailNotifier
@@ -126,6 +128,19 @@ async def test_webhook_is_json_and_hmac_signed() -> None:
     assert body["details"] == {"value": 1200, "threshold": 1000}
 
 
+def routed(dispatcher: Dispatcher, notices: list[Notice]) -> list[Delivery]:
+    """The deliveries the monitor would store for `notices` (one per notice and channel taking it)."""
+    pairs = [(notice, route.name) for notice in notices for route in dispatcher.routes_for(notice)]
+    return [Delivery(n, channel, notice) for n, (notice, channel) in enumerate(pairs, start=1)]
+
+
+def record_to(recorded: list[tuple[str, bool]]) -> Any:
+    async def record(delivery: Delivery, outcome: Outcome) -> None:
+        recorded.append((delivery.channel, outcome.sent))
+
+    return record
+
+
 async def test_dispatcher_routes_by_severity_and_role() -> None:
     """Warning-only and critical-only channels get what they take; escalation channels only escalations."""
     async with (
@@ -150,8 +165,13 @@ async def test_dispatcher_routes_by_severity_and_role() -> None:
         escalated = Notice(
             kind="escalation", rule="queue_backlog", severity="critical", message="600", escalated=True
         )
-        assert dispatcher.submit([warning, NOTICE, escalated]) == 2 + 1 + 3 - 0 - 0
+        recorded: list[tuple[str, bool]] = []
+        assert (
+            dispatcher.submit_stored(routed(dispatcher, [warning, NOTICE, escalated]), record_to(recorded))
+            == 6
+        )
         await dispatcher.drain(5)
+    assert sorted(recorded) == [("esc", True), ("high", True), ("high", True), *[("low", True)] * 3]
     assert [r.json()["message"] for r in low.requests] == ["600 pending", "1200 jobs pending", "600"]
     assert sorted(r.json()["message"] for r in high.requests) == ["1200 jobs pending", "600"]
     assert [r.json()["kind"] for r in esc.requests] == ["escalation"]
@@ -171,9 +191,11 @@ async def test_a_failing_channel_is_retried_with_backoff_and_never_blocks_the_ot
             Route("ok", WebhookNotifier(WebhookChannel(kind="webhook", url=ok.url), http)),
         ]
         dispatcher = Dispatcher(routes, [1.0, 4.0, 16.0], sleep=sleep)
-        dispatcher.submit([NOTICE])
+        recorded: list[tuple[str, bool]] = []
+        dispatcher.submit_stored(routed(dispatcher, [NOTICE]), record_to(recorded))
         await ok.wait_for(1)
         await dispatcher.drain(5)
+    assert sorted(recorded) == [("flaky", True), ("ok", True)]
     assert len(flaky.requests) == 3
     assert delays == [1.0, 4.0]
     assert dispatcher.stats.sent == {"flaky": 1, "ok": 1}
