@@ -7,7 +7,7 @@ tds_erp_versions instead: the mapped row and child rows as TDS Core last applied
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any
@@ -24,6 +24,7 @@ from tds.entities.repository import ErpRepository
 from tds.entities.target import ErpTarget
 from tds.reconcile.compare import StoredRecord
 
+ALL_ENTITIES = frozenset(spec.entity for spec in SPECS)
 # Payments of both kinds share one table, told apart by this column.
 PAYMENT_KINDS = {"customerpayment": "customer", "vendorpayment": "vendor"}
 _NOT_READ = frozenset({"synced_at"})
@@ -160,15 +161,19 @@ class IntegrityRepository:
         self.session = session
         self.tables = tables
 
-    async def violations(self, entity: str) -> list[Violation]:
+    async def violations(self, entity: str, in_tables: Collection[str] = ALL_ENTITIES) -> list[Violation]:
+        """The document checks of `entity`; a reference is checked only where its entity is kept in
+        these tables too (`in_tables`: a profile may keep parties or items elsewhere, or not at all)."""
         where = DOCUMENTS.get(entity)
         if where is None:
             return []
         header, lines = self.tables[where.header], self.tables[where.lines]
         party, products = self.tables[where.party_table], self.tables["products"]
         found = await self._orphan_lines(header, lines, where.lines)
-        found += await self._missing_party(header, party, where.party_column)
-        found += await self._missing_items(header, lines, products, where.lines)
+        if "contact" in in_tables:
+            found += await self._missing_party(header, party, where.party_column)
+        if "item" in in_tables:
+            found += await self._missing_items(header, lines, products, where.lines)
         found += await self._unequal_totals(header, lines)
         return found
 

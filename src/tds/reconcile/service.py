@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.config import ReconcileSettings
-from tds.entities.catalog import EntitySpec, get
+from tds.entities.catalog import ENTITY_NAMES, EntitySpec, get
 from tds.entities.handler import REPAIR_SOURCE, Action
 from tds.entities.target import ErpTarget
 from tds.inbox.records import IncomingRecord
@@ -128,7 +128,8 @@ class ReconcileService:
                 stored, violations = await erp.synced_records(self.target, spec.name), []
             else:
                 stored = await erp.records(spec.name)
-                violations = await IntegrityRepository(session, self.target.tables).violations(spec.name)
+                integrity = IntegrityRepository(session, self.target.tables)
+                violations = await integrity.violations(spec.name, self._in_default_tables())
         differences = compare(spec, listed, stored, entity_tables(spec.name).children)
         differences += [_invalid(spec, violation) for violation in violations]
         counts = result.counts
@@ -142,6 +143,10 @@ class ReconcileService:
         result.differences = differences
         if repair:
             say(f"{spec.name}: {counts.repaired} repairs queued")
+
+    def _in_default_tables(self) -> frozenset[str]:
+        """The entities kept in tables of the default schema's shape (`sync: columns`)."""
+        return frozenset(e for e in ENTITY_NAMES if self.target.sync_mode(e) == "columns")
 
     async def _list_all(
         self, spec: EntitySpec, reader: CountingReader, say: Progress

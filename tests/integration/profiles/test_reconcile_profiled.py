@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from importlib.resources import files
+from pathlib import Path
+
+import yaml
 
 from tds.entities.handlers import build_handlers
+from tds.entities.profile.loader import DEFAULT_PROFILE
 from tds.pull.factory import build_pull
 from tds.reconcile.factory import build_reconcile
 from tds.reconcile.service import ReconcileService
@@ -173,3 +178,29 @@ async def test_entities_the_shop_does_not_sync_are_not_pulled(make_stack, db_url
     (run,) = await stack.rows("SELECT status, error FROM tds_sync_runs WHERE entity = 'invoice'")
     assert run == {"status": "skipped", "error": "the ERP profile does not sync invoice"}
     assert set(stack.pull.scheduler.entities) == set(ORDER)
+
+
+async def test_document_checks_skip_references_the_profile_keeps_elsewhere(
+    make_stack,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A profile of the default schema without items: invoice lines point at items the ERP's
+    `erp.products` never holds, and that is not an integrity violation of the ERP."""
+    profile = yaml.safe_load((files("tds.entities.profile") / DEFAULT_PROFILE).read_text())
+    del profile["entities"]["item"]
+    path = tmp_path / "no-items.yaml"
+    path.write_text(yaml.safe_dump(profile))
+    stack = await make_stack()
+    stack.settings = stack.settings.model_copy(update={"erp": profiled_settings(path).erp})
+    container, settings = stack.container, stack.settings
+    stack.pool = WorkerPool(
+        container.sessions, container.engine, build_handlers(settings.erp), settings.worker
+    )
+    await stack.pull.aclose()
+    stack.pull = build_pull(settings, container.engine, container.sessions)
+    for entity in ("contact", "invoice"):
+        assert (await stack.pull.service.run(entity, "full")).status == "succeeded"
+        await stack.drain()
+    assert await stack.rows("SELECT 1 FROM erp.products") == []
+    assert await stack.rows("SELECT 1 FROM erp.invoice_lines LIMIT 1") != []
+    assert await differences(reconciler(stack), "invoice") == set()
