@@ -90,13 +90,26 @@ async def resolve_key(
     repository: ProfiledRepository, target: TargetPlan, values: Sequence[Any]
 ) -> list[Any] | None:
     """A natural key as the table holds it: key columns that are foreign keys resolved (None: no row)."""
+    return (await resolve_keys(repository, target, {"": values}))[""]
+
+
+async def resolve_keys(
+    repository: ProfiledRepository, target: TargetPlan, keys: Mapping[str, Sequence[Any]]
+) -> dict[str, list[Any] | None]:
+    """Natural keys (by any name) as the table holds them: key columns that are foreign keys
+    resolved, one read per such column (None where the referenced row is gone: no row has it)."""
+    found: dict[str, list[Any] | None] = {name: list(key) for name, key in keys.items()}
     columns = {c.name: c for c in target.table.columns}
-    key: list[Any] = []
-    for name, value in zip(target.table.key, values, strict=True):
-        ref = columns[name].source.ref
-        if ref is not None and value is not None:
-            value = (await repository.resolve(ref, [value])).get(str(value))
-            if value is None:
-                return None
-        key.append(value)
-    return key
+    for position, column in enumerate(target.table.key):
+        ref = columns[column].source.ref
+        if ref is None:
+            continue
+        wanted = sorted(
+            {str(k[position]) for k in found.values() if k is not None and k[position] is not None}
+        )
+        referenced = await repository.resolve(ref, wanted) if wanted else {}
+        for name, key in found.items():
+            if key is not None and key[position] is not None:
+                value = referenced.get(str(key[position]))
+                found[name] = None if value is None else [*key[:position], value, *key[position + 1 :]]
+    return found

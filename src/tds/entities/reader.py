@@ -19,10 +19,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities.mapping import Row
-from tds.entities.profile.compiled import TargetPlan
 from tds.entities.profiled import revive
 from tds.entities.profiled_repository import ProfiledRepository
-from tds.entities.profiled_rows import resolve_key, text
+from tds.entities.profiled_rows import resolve_key, resolve_keys, text
 from tds.entities.repository import ErpRepository
 from tds.entities.target import SPEC_BY_ENTITY, ErpTarget
 
@@ -104,7 +103,7 @@ async def missing_in_erp(
     for plan in target.plans[entity].targets:
         name = plan.table.name
         wanted = {zoho_id: k[name] for zoho_id, k in keys.items() if name in k and zoho_id not in gone}
-        resolved = await _resolved(repository, plan, wanted)
+        resolved = await resolve_keys(repository, plan, wanted)
         held = [key for key in resolved.values() if key is not None]
         present = await repository.existing_keys(name, plan.table.key, held)
         gone.update(
@@ -115,25 +114,3 @@ async def missing_in_erp(
             }
         )
     return gone
-
-
-async def _resolved(
-    repository: ProfiledRepository, plan: TargetPlan, keys: Mapping[str, Sequence[Any]]
-) -> dict[str, list[Any] | None]:
-    """Natural keys as the table holds them: key columns that are foreign keys resolved in one read
-    each (None where the referenced row is gone, so that no row can have the key)."""
-    found: dict[str, list[Any] | None] = {zoho_id: list(key) for zoho_id, key in keys.items()}
-    columns = {c.name: c for c in plan.table.columns}
-    for position, name in enumerate(plan.table.key):
-        ref = columns[name].source.ref
-        if ref is None:
-            continue
-        values = sorted(
-            {str(k[position]) for k in found.values() if k is not None and k[position] is not None}
-        )
-        referenced = await repository.resolve(ref, values) if values else {}
-        for zoho_id, key in found.items():
-            if key is not None and key[position] is not None:
-                value = referenced.get(str(key[position]))
-                found[zoho_id] = None if value is None else [*key[:position], value, *key[position + 1 :]]
-    return found
