@@ -30,6 +30,12 @@ async def _until(check, timeout_s: float = 90.0):  # type: ignore[no-untyped-def
 async def test_the_demo_syncs_the_emulator_and_stops_on_ctrl_c(db_url: str) -> None:
     port, emulator_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("TDS_")}
+    # A real installation's settings stay out of the demo: another ERP, a database, alert channels.
+    env["TDS_ERP__PROFILE"] = "/nonexistent/shop.yaml"
+    env["TDS_DB__URL"] = "postgresql://nobody@127.0.0.1:1/production"
+    env["TDS_ALERTS__CHANNELS"] = (
+        '[{"name": "pager", "target": {"kind": "webhook", "url": "http://127.0.0.1:1/"}}]'
+    )
     args = ["--port", str(port), "--emulator-port", str(emulator_port), "--items", "12", "--contacts", "6"]
     args += ["--invoices", "10", "--mutate-every", "0.5", "--database-url", db_url]
     proc = subprocess.Popen(

@@ -58,7 +58,10 @@ def _run(options: Any, port: int, emulator_port: int, database_url: str | None, 
         api={"host": "127.0.0.1", "port": port, "admin_api_keys": [admin_key]},
         webhooks={"hmac_secret": secret},
         zoho={**zoho, "requests_per_minute": 6000},  # the emulator's limit is off: no need to pace
-        pull={"interval_s": 300.0},
+        pull={"interval_s": 300.0, "entities": []},
+        # Whatever the environment configures for a real installation stays out of the demo:
+        erp={"profile": None},  # the default `erp.*` schema, which its database has
+        alerts={"channels": []},  # no message to a real channel
     )
     hooks = startup_webhooks(f"http://127.0.0.1:{port}/webhooks/zoho/{{entity}}", secret)
     typer.echo(f"TDS Core demo: dashboard http://127.0.0.1:{port}/dashboard (API key {admin_key})")
