@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.insights.runs import Timed, view_of
 from tds.reconcile.reports import ReportRepository
 
 
 @dataclass(frozen=True)
-class ReconcileRunView:
+class ReconcileRunView(Timed):
     """One reconciliation run with its counts."""
 
     id: int
@@ -33,17 +34,8 @@ class ReconcileRunView:
     finished_at: datetime | None
 
     @property
-    def running(self) -> bool:
-        return self.finished_at is None
-
-    @property
     def differences(self) -> int:
         return self.missing + self.deleted + self.drift + self.invalid
-
-    @property
-    def duration_s(self) -> float:
-        end = self.finished_at or datetime.now(UTC)
-        return max(0.0, (end - self.started_at).total_seconds())
 
 
 @dataclass(frozen=True)
@@ -61,13 +53,6 @@ class DifferenceView:
         return str(self.detail.get("origin", ""))
 
 
-_RUN_FIELDS = tuple(f.name for f in fields(ReconcileRunView))
-
-
-def _run(row: Mapping[str, Any]) -> ReconcileRunView:
-    return ReconcileRunView(**{name: row[name] for name in _RUN_FIELDS})
-
-
 def _difference(row: Mapping[str, Any]) -> DifferenceView:
     return DifferenceView(
         row["zoho_id"], row["kind"], tuple(row["fields"] or ()), row["detail"] or {}, row["repair"]
@@ -81,11 +66,11 @@ class ReconcileInsights:
         self.reports = ReportRepository(session)
 
     async def recent(self, entity: str | None = None, limit: int = 50) -> list[ReconcileRunView]:
-        return [_run(row) for row in await self.reports.runs(entity, limit)]
+        return [view_of(ReconcileRunView, row) for row in await self.reports.runs(entity, limit)]
 
     async def run(self, run_id: int) -> ReconcileRunView | None:
         row = await self.reports.run(run_id)
-        return None if row is None else _run(row)
+        return None if row is None else view_of(ReconcileRunView, row)
 
     async def differences(
         self, run_id: int, kind: str | None = None, limit: int = 100, offset: int = 0
