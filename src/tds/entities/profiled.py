@@ -72,8 +72,9 @@ def revive(table: str, row: Mapping[str, Any]) -> Row:
     return {k: (revivers[k](v) if v is not None and k in revivers else v) for k, v in row.items()}
 
 
-def _stored(state: Row | None) -> tuple[Row | None, dict[str, list[Row]], str | None]:
-    """The stored row as versioning.py reads it, the stored child rows, and the logical table."""
+def stored_state(state: Row | None) -> tuple[Row | None, dict[str, list[Row]], str | None]:
+    """A sync state's stored row as versioning.py reads it, its stored child rows, and its logical
+    table (from `tds_erp_versions`: version, content hash, deleted flag and `doc`)."""
     if state is None:
         return None, {}, None
     doc = state["doc"] or {}
@@ -145,7 +146,7 @@ class ProfiledHandler:
         return payload_hash(event.payload, MAPPING_FINGERPRINT, record.version or event.source_modified_at)
 
     def _decide(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> Plan:
-        stored, stored_children, stored_table = _stored(state)
+        stored, stored_children, stored_table = stored_state(state)
         table = record.table or stored_table or self.plan.logical[0]
         version = record.version or event.source_modified_at
         collections = self.plan.child_collections

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tds.entities.handlers import SPECS, ChildSpec, RecordSpec
 from tds.entities.models import ErpVersion
 from tds.entities.naming import ErpTables
-from tds.entities.profiled import revive
+from tds.entities.profiled import stored_state
 from tds.entities.reader import missing_in_erp
 from tds.entities.repository import ErpRepository
 from tds.entities.target import ErpTarget
@@ -59,6 +59,7 @@ _SELECT_SYNCED = (
     select(
         _VERSIONS.c.zoho_id,
         _VERSIONS.c.source_modified_at,
+        _VERSIONS.c.content_hash,
         _VERSIONS.c.is_deleted,
         _VERSIONS.c.doc,
         _VERSIONS.c["keys"],
@@ -96,17 +97,12 @@ class ReconcileErpRepository:
         found: dict[str, StoredRecord] = {}
         keys: dict[str, dict[str, list[Any]]] = {}
         result = await self.session.execute(_SELECT_SYNCED, {"entity": entity})
-        for zoho_id, version, is_deleted, doc, written_under in result:
-            doc = doc or {}
-            table = doc.get("table") or ""
-            row = revive(table, doc.get("row") or {})
-            row.update(source_modified_at=version, is_deleted=is_deleted)
-            children = {
-                name: [revive(name, r) for r in rows] for name, rows in (doc.get("children") or {}).items()
-            }
-            found[zoho_id] = StoredRecord(zoho_id, table, row, None, children)
-            if not is_deleted and written_under:
-                keys[zoho_id] = written_under
+        for state in result.mappings():
+            row, children, table = stored_state(dict(state))
+            zoho_id = state["zoho_id"]
+            found[zoho_id] = StoredRecord(zoho_id, table or "", row or {}, None, children)
+            if not state["is_deleted"] and state["keys"]:
+                keys[zoho_id] = state["keys"]
         for zoho_id, erp_table in (await missing_in_erp(self.session, target, entity, keys)).items():
             record = found[zoho_id]
             found[zoho_id] = replace(record, row={**record.row, "is_deleted": True}, gone_from=erp_table)
