@@ -50,15 +50,16 @@ _PLAN_AS_CONFIGURED = text("SET LOCAL plan_cache_mode TO DEFAULT")
 _VERSIONS: Table = ErpVersion.__table__  # type: ignore[assignment]
 _STATE_COLUMNS = tuple(c for c in _VERSIONS.columns if c.key != "updated_at")
 _TEXTS = ARRAY(Text)
+# A state without its documents (read as text, separately) and without its bookkeeping columns.
+_BRIEF_COLUMNS = tuple(c for c in _VERSIONS.columns if c.key not in ("entity", "updated_at", "doc", "keys"))
 
 
 @cache
 def _select_states() -> Select[Any]:
     """The sync states of a batch of records of one entity, with the documents as JSON text (parsed
     by orjson)."""
-    columns = [c for c in _VERSIONS.columns if c.key not in ("entity", "updated_at", "doc", "keys")]
     documents = [cast(_VERSIONS.c.doc, Text).label("doc"), cast(_VERSIONS.c["keys"], Text).label("keys")]
-    return select(*columns, *documents).where(
+    return select(*_BRIEF_COLUMNS, *documents).where(
         _VERSIONS.c.entity == bindparam("entity"), _VERSIONS.c.zoho_id == any_(bindparam("ids", type_=_TEXTS))
     )
 
@@ -71,11 +72,10 @@ def _select_changed_states() -> Select[Any]:
     ids, hashes = bindparam("ids", type_=_TEXTS), bindparam("hashes", type_=_TEXTS)
     incoming = Grouping(hashes)[func.array_position(ids, _VERSIONS.c.zoho_id)]
     same = and_(not_(_VERSIONS.c.is_deleted), _VERSIONS.c.input_hash == incoming)
-    columns = [c for c in _VERSIONS.columns if c.key not in ("entity", "updated_at", "doc", "keys")]
     documents = [
         case((same, None), else_=cast(_VERSIONS.c[name], Text)).label(name) for name in ("doc", "keys")
     ]
-    return select(*columns, *documents).where(
+    return select(*_BRIEF_COLUMNS, *documents).where(
         _VERSIONS.c.entity == bindparam("entity"), _VERSIONS.c.zoho_id == any_(ids)
     )
 

@@ -79,6 +79,6 @@ class RetentionRepository:
             audit = await self._count(AUDIT_SQL, audit_days, limit)
         return Pruned(events, audit, runs)
 
-    async def _count(self, statement: object, days: float, limit: int) -> int:
+    async def _count(self, statement: TextClause, days: float, limit: int) -> int:
         params = {"keep_s": days * DAY_S, "limit": limit}
-        return int(await self.session.scalar(statement, params) or 0)  # type: ignore[call-overload]
+        return int(await self.session.scalar(statement, params) or 0)
