@@ -28,7 +28,7 @@ from tds.entities.naming import LOGICAL_TABLES
 from tds.entities.profile.compiled import ChildPlan, EntityPlan, TargetPlan
 from tds.entities.profile.expressions import Context
 from tds.entities.profiled_repository import ProfiledRepository
-from tds.entities.profiled_rows import project, resolve_key
+from tds.entities.profiled_rows import project, resolve_keys
 from tds.entities.profiled_rows import text as _text
 from tds.entities.repository import add_audit
 from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
@@ -206,8 +206,10 @@ class ProfiledHandler:
         """The keys of the rows a delete touches, as the table holds them (rows never written: none)."""
         if target.on_delete.action == "keep":
             return []
-        found = [await resolve_key(repository, target, k[target.table.name]) for k in keys]
-        return [key for key in found if key is not None]
+        found = await resolve_keys(
+            repository, target, {str(n): k[target.table.name] for n, k in enumerate(keys)}
+        )
+        return [key for key in found.values() if key is not None]
 
     def _erp_table(self, plan: Plan) -> str:
         return next(t.table.name for t in self.plan.targets if t.when is None or plan.table == t.when)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -151,3 +153,25 @@ async def test_a_release_that_maps_differently_rewrites_records_that_come_again(
     assert await apply(shop_sessions, handler, [item_event("7201", z.T0)]) == [Outcome.UPDATED]
     name = await scalar(shop_sessions, "SELECT name FROM shop.products WHERE zoho_item_id = '7201'")
     assert name == f"{z.detail('item')['name']} (v2)"
+
+
+async def test_a_batch_of_deletes_reaches_rows_keyed_by_a_foreign_key(
+    shop_sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    """The price table is keyed by product_id (resolved through shop.products): a batch deleting two
+    items finds both price rows, and leaves the third item's alone."""
+    profile = yaml.safe_load((EXAMPLES / "shop.yaml").read_text())
+    prices = next(t for t in profile["entities"]["item"]["targets"] if t["table"] == "product_prices")
+    prices["on_delete"] = {"action": "set", "set": {"price": 0}}
+    path = tmp_path / "shop.yaml"
+    path.write_text(yaml.safe_dump(profile, allow_unicode=True))
+    handler = build_handlers(ErpMappingSettings(profile=path))["item"]
+    await apply(shop_sessions, handler, [item_event(f"730{n}", z.T0, rate=10 + n) for n in range(3)])
+    deletes = [item_event(f"730{n}", z.T1, action="delete") for n in range(2)]
+    assert await apply(shop_sessions, handler, deletes) == [Outcome.DELETED] * 2
+    rows = await scalar(
+        shop_sessions,
+        "SELECT string_agg(p.zoho_item_id || '=' || pp.price, ',' ORDER BY p.zoho_item_id)"
+        " FROM shop.product_prices pp JOIN shop.products p ON p.id = pp.product_id",
+    )
+    assert rows == "7300=0.00,7301=0.00,7302=12.00"
