@@ -18,6 +18,7 @@ from tds.config_operations import (
     MonitorSettings,
     RetentionSettings,
 )
+from tds.db.schema import schema_name_problem
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "xxx"})
 
@@ -26,6 +27,7 @@ class DatabaseSettings(BaseModel):
     """Where PostgreSQL is; with no url the service starts an embedded server under `data_dir`."""
 
     url: SecretStr | None = None
+    schema_name: str = "tds"  # the schema TDS Core owns: all its tables, functions, its Alembic version
     data_dir: Path = Path.home() / ".local" / "share" / "tds" / "pgdata"
     pool_size: int = Field(default=10, ge=1)
     max_overflow: int = Field(default=10, ge=0)
@@ -33,6 +35,14 @@ class DatabaseSettings(BaseModel):
     statement_timeout_ms: int = Field(default=30_000, ge=0)
     migrate_on_start: bool = True
     startup_wait_s: float = Field(default=30.0, ge=0)  # wait this long for the database at start
+
+    @field_validator("schema_name")
+    @classmethod
+    def _own_schema(cls, value: str) -> str:
+        problem = schema_name_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class ApiSettings(BaseModel):
