@@ -91,7 +91,7 @@ async def query_floor(dsn: str, repeats: int) -> list[float]:
         samples = []
         for _ in range(repeats + 2):
             started = time.perf_counter()
-            await conn.fetch("SELECT status, count(*) FROM tds_sync_queue GROUP BY status")
+            await conn.fetch("SELECT status, count(*) FROM tds.tds_sync_queue GROUP BY status")
             samples.append((time.perf_counter() - started) * 1000)
         return samples[2:]
     finally:

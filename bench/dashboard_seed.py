@@ -23,8 +23,8 @@ ERRORS = (
 # jobs pending, a backlog of some 100 minutes); of the rest 96 % were processed, 3 % skipped, 1 % failed
 # (dead-lettered). Payloads are small Zoho-like records.
 INBOX_SQL = f"""
-INSERT INTO tds_inbox_events (id, source, entity, entity_id, action, idempotency_key, content_hash, payload,
-                              received_at, processed_at, status, source_modified_at)
+INSERT INTO tds.tds_inbox_events (id, source, entity, entity_id, action, idempotency_key, content_hash,
+                                  payload, received_at, processed_at, status, source_modified_at)
 SELECT g, CASE WHEN g % 4 = 0 THEN 'pull' ELSE 'webhook' END, ({ENTITIES})[1 + g % 12],
        (100000000 + g)::text, 'upsert', md5(g::text), md5(g::text),
        jsonb_build_object('name', 'record ' || g, 'rate', g % 1000, 'status', 'active'),
@@ -38,7 +38,7 @@ FROM generate_series(1, $1) AS g
 """
 
 QUEUE_SQL = """
-INSERT INTO tds_sync_queue (id, inbox_event_id, entity, entity_key, status, attempts, max_attempts,
+INSERT INTO tds.tds_sync_queue (id, inbox_event_id, entity, entity_key, status, attempts, max_attempts,
                             run_after, created_at, updated_at, finished_at, last_error)
 SELECT i.id, i.id, i.entity, i.entity || ':' || i.entity_id,
        CASE i.status WHEN 'processed' THEN 'succeeded' WHEN 'skipped' THEN 'skipped' WHEN 'failed' THEN 'dead'
@@ -46,39 +46,39 @@ SELECT i.id, i.id, i.entity, i.entity || ':' || i.entity_id,
        CASE i.status WHEN 'failed' THEN 4 WHEN 'received' THEN 0 ELSE 1 END, 4, i.received_at,
        i.received_at, COALESCE(i.processed_at, i.received_at), i.processed_at,
        CASE i.status WHEN 'failed' THEN 'KeyError: ''name''' END
-FROM tds_inbox_events AS i
+FROM tds.tds_inbox_events AS i
 """
 
 DEAD_LETTERS_SQL = f"""
-INSERT INTO tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts, error,
+INSERT INTO tds.tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts, error,
                                    traceback, failed_at)
 SELECT q.id, q.inbox_event_id, q.entity, q.entity_key, 4,
        ({ERRORS})[1 + q.id % 5] || E'\\n  detail for record ' || q.entity_key,
        'Traceback (most recent call last):' || E'\\n' || '  File "handler.py", line 1' || E'\\n', q.updated_at
-FROM tds_sync_queue AS q WHERE q.status = 'dead'
+FROM tds.tds_sync_queue AS q WHERE q.status = 'dead'
 """
 
 LOGS_SQL = """
-INSERT INTO tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, duration_ms,
+INSERT INTO tds.tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, duration_ms,
                            worker_id, created_at)
 SELECT q.id, q.inbox_event_id, q.entity, split_part(q.entity_key, ':', 2),
        CASE q.status WHEN 'succeeded' THEN 'updated' WHEN 'skipped' THEN 'unchanged' ELSE 'dead' END,
        2 + q.id % 11, 'bench-worker', q.updated_at
-FROM tds_sync_queue AS q WHERE q.status <> 'pending'
+FROM tds.tds_sync_queue AS q WHERE q.status <> 'pending'
 """
 
 AUDIT_SQL = """
-INSERT INTO tds_audit_trail (entity, entity_id, erp_table, action, before, after, changed_fields,
+INSERT INTO tds.tds_audit_trail (entity, entity_id, erp_table, action, before, after, changed_fields,
                              inbox_event_id, queue_job_id, source, changed_at)
 SELECT q.entity, split_part(q.entity_key, ':', 2), 'erp.products', 'update',
        jsonb_build_object('name', 'old ' || q.id), jsonb_build_object('name', 'record ' || q.id),
        '["name"]'::jsonb, q.inbox_event_id, q.id, 'webhook', q.updated_at
-FROM tds_sync_queue AS q WHERE q.status = 'succeeded'
+FROM tds.tds_sync_queue AS q WHERE q.status = 'succeeded'
 """
 
 # A sample a minute for a week, of six metrics (the shapes the operations loop records).
 METRICS_SQL = """
-INSERT INTO tds_metrics (name, value, labels, sampled_at)
+INSERT INTO tds.tds_metrics (name, value, labels, sampled_at)
 SELECT m.name, abs(sin(g / 90.0)) * m.scale + g % 7, '{}'::jsonb, now() - make_interval(mins => g)
 FROM generate_series(0, 10079) AS g,
      (VALUES ('queue_depth', 400.0), ('throughput_per_min', 1200.0), ('failure_rate', 0.05),
@@ -87,15 +87,17 @@ FROM generate_series(0, 10079) AS g,
 """
 
 SIDE_SQL = [
-    "INSERT INTO tds_alerts (rule, subject, severity, message) "
+    "INSERT INTO tds.tds_alerts (rule, subject, severity, message) "
     "SELECT 'rule_' || g, '', CASE WHEN g % 3 = 0 THEN 'critical' ELSE 'warning' END, 'alert ' || g "
     "FROM generate_series(1, 40) AS g",
-    "INSERT INTO tds_sync_runs (entity, mode, status, records, enqueued, pages, started_at, finished_at) "
+    "INSERT INTO tds.tds_sync_runs (entity, mode, status, records, enqueued, pages, started_at, finished_at) "
     "SELECT 'item', 'incremental', 'succeeded', 200, 10, 1, now() - make_interval(mins => g * 15), "
     "now() - make_interval(mins => g * 15 - 1) FROM generate_series(1, 700) AS g",
-    "INSERT INTO tds_worker_heartbeats (worker_id, hostname, pid) VALUES ('bench-worker', 'bench', 1)",
-    "SELECT setval(pg_get_serial_sequence('tds_inbox_events', 'id'), (SELECT max(id) FROM tds_inbox_events))",
-    "SELECT setval(pg_get_serial_sequence('tds_sync_queue', 'id'), (SELECT max(id) FROM tds_sync_queue))",
+    "INSERT INTO tds.tds_worker_heartbeats (worker_id, hostname, pid) VALUES ('bench-worker', 'bench', 1)",
+    "SELECT setval(pg_get_serial_sequence('tds.tds_inbox_events', 'id'), "
+    "(SELECT max(id) FROM tds.tds_inbox_events))",
+    "SELECT setval(pg_get_serial_sequence('tds.tds_sync_queue', 'id'), "
+    "(SELECT max(id) FROM tds.tds_sync_queue))",
 ]
 
 

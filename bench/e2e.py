@@ -22,7 +22,7 @@ from bench.common import TOKEN, bench_database, free_port, service, summary
 from tds.db.engine import plain_dsn
 
 LATENCY_SQL = (
-    "SELECT extract(epoch FROM processed_at - received_at) * 1000 FROM tds_inbox_events "
+    "SELECT extract(epoch FROM processed_at - received_at) * 1000 FROM tds.tds_inbox_events "
     "WHERE processed_at IS NOT NULL"
 )
 
@@ -66,7 +66,9 @@ async def processing_latencies(url: str, expected: int, timeout_s: float = 60.0)
     try:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            done = await conn.fetchval("SELECT count(*) FROM tds_inbox_events WHERE processed_at IS NOT NULL")
+            done = await conn.fetchval(
+                "SELECT count(*) FROM tds.tds_inbox_events WHERE processed_at IS NOT NULL"
+            )
             if done >= expected:
                 break
             await asyncio.sleep(0.2)

@@ -45,7 +45,7 @@ RULES_OF_PART = {
 }
 
 SEED_SQL = [
-    """INSERT INTO tds_inbox_events (source, entity, entity_id, idempotency_key, content_hash, payload,
+    """INSERT INTO tds.tds_inbox_events (source, entity, entity_id, idempotency_key, content_hash, payload,
                                      status, received_at, processed_at)
        SELECT CASE WHEN g % 5 = 0 THEN 'pull' ELSE 'webhook' END, (ARRAY[{entities}])[1 + g % {n_entities}],
               g::text, 'k' || g, 'h' || g, '{{"name": "thing"}}'::jsonb,
@@ -54,7 +54,7 @@ SEED_SQL = [
               CASE WHEN g % 100 < :done_pct
                    THEN now() - make_interval(secs => (:rows - g) * 86400.0 / :rows) END
        FROM generate_series(1, :rows) AS g""",
-    """INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key, status, attempts, run_after,
+    """INSERT INTO tds.tds_sync_queue (inbox_event_id, entity, entity_key, status, attempts, run_after,
                                    created_at, updated_at, locked_by, locked_until, finished_at)
        SELECT i.id, i.entity, i.entity || ':' || i.entity_id, s.status,
               CASE WHEN s.status = 'pending' THEN 0 ELSE 1 END,
@@ -62,24 +62,24 @@ SEED_SQL = [
               CASE WHEN s.status = 'processing' THEN 'w' || (i.id % 20) END,
               CASE WHEN s.status = 'processing' THEN now() + interval '1 minute' END,
               CASE WHEN s.status IN ('succeeded', 'dead') THEN i.received_at END
-       FROM tds_inbox_events AS i,
+       FROM tds.tds_inbox_events AS i,
             LATERAL (SELECT CASE WHEN i.id % 1000 < :pending_per_mille THEN 'pending'
                                  WHEN i.id % 1000 < :pending_per_mille + 5 THEN 'processing'
                                  WHEN i.id % 1000 < :pending_per_mille + 10 THEN 'dead'
                                  ELSE 'succeeded' END AS status) AS s""",
-    """INSERT INTO tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts, error,
-                                          failed_at)
+    """INSERT INTO tds.tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts,
+                                              error,                                          failed_at)
        SELECT id, inbox_event_id, entity, entity_key, 4, 'DBAPIError: refused', updated_at
-       FROM tds_sync_queue WHERE status = 'dead'""",
-    """INSERT INTO tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, duration_ms,
+       FROM tds.tds_sync_queue WHERE status = 'dead'""",
+    """INSERT INTO tds.tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, duration_ms,
                                   created_at)
        SELECT q.id, q.inbox_event_id, q.entity, split_part(q.entity_key, ':', 2),
               CASE WHEN q.id % 50 = 0 THEN 'retry' ELSE 'inserted' END, 3.0, q.updated_at
-       FROM tds_sync_queue AS q WHERE q.status IN ('succeeded', 'dead')""",
-    """INSERT INTO tds_worker_heartbeats (worker_id, hostname, pid, state, last_seen_at, breakers)
+       FROM tds.tds_sync_queue AS q WHERE q.status IN ('succeeded', 'dead')""",
+    """INSERT INTO tds.tds_worker_heartbeats (worker_id, hostname, pid, state, last_seen_at, breakers)
        SELECT 'w' || g, 'host', g, 'running', now() - make_interval(secs => g), '{{}}'::jsonb
        FROM generate_series(1, 20) AS g""",
-    """INSERT INTO tds_metrics (name, value, sampled_at)
+    """INSERT INTO tds.tds_metrics (name, value, sampled_at)
        SELECT 'queue_pending', g, now() - make_interval(secs => g * 60)
        FROM generate_series(1, 10000) AS g""",
 ]

@@ -82,7 +82,7 @@ async def pull_items(
         await run
     elapsed = time.perf_counter() - started
     conn = await asyncpg.connect(plain_dsn(url))
-    records = await conn.fetchval("SELECT count(*) FROM tds_inbox_events")
+    records = await conn.fetchval("SELECT count(*) FROM tds.tds_inbox_events")
     await conn.close()
     limited = pull.client.stats.rate_limited
     await pull.aclose()
@@ -94,7 +94,7 @@ async def wait_drained(url: str, started: float) -> float:
     conn = await asyncpg.connect(plain_dsn(url))
     try:
         while await conn.fetchval(
-            "SELECT count(*) FROM tds_sync_queue WHERE status IN ('pending','processing')"
+            "SELECT count(*) FROM tds.tds_sync_queue WHERE status IN ('pending','processing')"
         ):
             await asyncio.sleep(0.1)
         return time.perf_counter() - started

@@ -33,14 +33,14 @@ from tds.worker.pool import WorkerPool
 # Inbox rows and their pending jobs, in one statement per chunk (what intake writes per webhook).
 SEED_SQL = text("""
 WITH events AS (
-    INSERT INTO tds_inbox_events (source, entity, entity_id, idempotency_key, content_hash, payload)
+    INSERT INTO tds.tds_inbox_events (source, entity, entity_id, idempotency_key, content_hash, payload)
     SELECT 'bench', e.entity, e.entity_id, e.key, e.key, e.payload
     FROM unnest(CAST(:entities AS text[]), CAST(:ids AS text[]), CAST(:keys AS text[]),
                 CAST(:payloads AS jsonb[])) WITH ORDINALITY AS e(entity, entity_id, key, payload, n)
     ORDER BY e.n
     RETURNING id, entity, entity_id
 )
-INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key)
+INSERT INTO tds.tds_sync_queue (inbox_event_id, entity, entity_key)
 SELECT id, entity, entity || ':' || entity_id FROM events ORDER BY id
 """)
 
@@ -110,7 +110,7 @@ async def drain(url: str, events: int, noop: bool, concurrency: int, batch_size:
     await running
     async with sessions() as session:
         succeeded = await session.scalar(
-            text("SELECT count(*) FROM tds_sync_queue WHERE status = 'succeeded'")
+            text("SELECT count(*) FROM tds.tds_sync_queue WHERE status = 'succeeded'")
         )
     await engine.dispose()
     return {

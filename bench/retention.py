@@ -21,18 +21,18 @@ from tds.retention.repository import RetentionRepository
 
 SEED = """
 WITH events AS (
-    INSERT INTO tds_inbox_events (source, entity, entity_id, action, idempotency_key, content_hash, payload,
-                                  received_at, status, processed_at)
+    INSERT INTO tds.tds_inbox_events (source, entity, entity_id, action, idempotency_key, content_hash,
+                                      payload, received_at, status, processed_at)
     SELECT 'webhook', 'item', g::text, 'upsert', 'k' || g, 'h', '{"item_id": "1", "name": "thing"}',
            now() - make_interval(days => CASE WHEN g % 2 = 0 THEN 40 ELSE 1 END), 'processed', now()
     FROM generate_series(1, $1) AS g
     RETURNING id, entity, entity_id
 ), jobs AS (
-    INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key, status, attempts, max_attempts)
+    INSERT INTO tds.tds_sync_queue (inbox_event_id, entity, entity_key, status, attempts, max_attempts)
     SELECT id, entity, entity || ':' || entity_id, 'succeeded', 1, 4 FROM events
     RETURNING id, inbox_event_id, entity
 )
-INSERT INTO tds_sync_logs (queue_job_id, inbox_event_id, entity, outcome, duration_ms)
+INSERT INTO tds.tds_sync_logs (queue_job_id, inbox_event_id, entity, outcome, duration_ms)
 SELECT id, inbox_event_id, entity, outcome, 1.0 FROM jobs, unnest(ARRAY['updated', 'unchanged']) AS outcome
 """
 
@@ -58,8 +58,8 @@ async def main(url: str, events: int, batch: int) -> None:
             removed += done.events
             if done.events == 0:
                 break
-        left = await conn.fetchval("SELECT count(*) FROM tds_inbox_events")
-        logs = await conn.fetchval("SELECT count(*) FROM tds_sync_logs")
+        left = await conn.fetchval("SELECT count(*) FROM tds.tds_inbox_events")
+        logs = await conn.fetchval("SELECT count(*) FROM tds.tds_sync_logs")
     finally:
         await engine.dispose()
         await conn.close()

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 # One inbox row and its pending job per (entity, entity_id) pair, in the given order.
 _ENQUEUE_SQL = text("""
 WITH events AS (
-    INSERT INTO tds_inbox_events (source, entity, entity_id, action, idempotency_key, content_hash, payload,
-                                  received_at, status)
+    INSERT INTO tds.tds_inbox_events (source, entity, entity_id, action, idempotency_key, content_hash,
+                                      payload, received_at, status)
     SELECT 'webhook', e.entity, e.entity_id, :action, e.key, 'hash', CAST(:payload AS jsonb),
            COALESCE(CAST(:received_at AS timestamptz), now()), :status
     FROM unnest(CAST(:entities AS text[]), CAST(:entity_ids AS text[]), CAST(:keys AS text[]))
@@ -23,7 +23,7 @@ WITH events AS (
     ORDER BY e.n
     RETURNING id, entity, entity_id
 ), jobs AS (
-    INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key, max_attempts)
+    INSERT INTO tds.tds_sync_queue (inbox_event_id, entity, entity_key, max_attempts)
     SELECT id, entity, entity || ':' || entity_id, :max_attempts FROM events ORDER BY id
     RETURNING id, inbox_event_id
 )
@@ -61,7 +61,7 @@ async def jobs_by_id(sessions: async_sessionmaker[AsyncSession], job_ids: Sequen
     """The queue rows (as mappings) for the given ids."""
     async with sessions() as session:
         rows = await session.execute(
-            text("SELECT * FROM tds_sync_queue WHERE id = ANY(CAST(:ids AS bigint[]))"),
+            text("SELECT * FROM tds.tds_sync_queue WHERE id = ANY(CAST(:ids AS bigint[]))"),
             {"ids": list(job_ids)},
         )
         return {row["id"]: row for row in rows.mappings()}

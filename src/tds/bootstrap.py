@@ -86,7 +86,7 @@ async def build_container(
     if database_url is None:
         await wait_for_database(url, settings.db.startup_wait_s)
     if settings.db.migrate_on_start if migrate_now is None else migrate_now:
-        await asyncio.to_thread(migrate.upgrade, url)
+        await asyncio.to_thread(migrate.upgrade_installation, url, settings)
     engine = create_engine(url, settings.db)
     return Container(
         settings=settings,

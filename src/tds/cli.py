@@ -23,12 +23,13 @@ def migrate(
     from tds.bootstrap import resolve_database_url
     from tds.db import migrate as migrations
 
-    url, _server = resolve_database_url(load_cli_settings())
+    settings = load_cli_settings()
+    url, _server = resolve_database_url(settings)
     if check:
-        migrations.check(url)
+        migrations.check(url, settings.db.schema_name)
         typer.echo("models and migrations agree")
         return
-    migrations.upgrade(url)
+    migrations.upgrade_installation(url, settings)
     typer.echo(f"database at revision {migrations.head_revision()}")
 
 

@@ -162,6 +162,11 @@ class ErpMappingSettings(BaseModel):
     tables: dict[str, str] = Field(default_factory=dict)
     columns: dict[str, str] = Field(default_factory=dict)
 
+    @property
+    def writes_default_schema(self) -> bool:
+        """The packaged default profile writes the `erp.*` tables, which the migrations then create."""
+        return self.profile is None
+
 
 class BackupSettings(BaseModel):
     """`tds backup`: where backups go, how many days they are kept, which pg_dump/pg_restore to use."""

@@ -21,26 +21,28 @@ async def test_acknowledge_then_resolve_an_alert(dashboard: Dashboard) -> None:
     await page.wait_for_selector(f"[data-alert-status='{backlog}']:has-text('acknowledged')")
     assert "acknowledged" in await page.inner_text(".flash")
     row = await scalar(
-        sessions, "SELECT status || '|' || acknowledged_by FROM tds_alerts WHERE id = :id", id=backlog
+        sessions, "SELECT status || '|' || acknowledged_by FROM tds.tds_alerts WHERE id = :id", id=backlog
     )
     assert row == "acknowledged|Noor (dashboard)"
     assert await page.locator(f"#alert-{backlog} button:has-text('Acknowledge')").count() == 0
     await page.click(f"#alert-{backlog} button:has-text('Resolve')")
     await page.wait_for_selector(f"#alert-{backlog}", state="detached")
-    assert await scalar(sessions, "SELECT status FROM tds_alerts WHERE id = :id", id=backlog) == "resolved"
+    assert (
+        await scalar(sessions, "SELECT status FROM tds.tds_alerts WHERE id = :id", id=backlog) == "resolved"
+    )
     await page.goto(dashboard.url("/alerts?show=resolved"))
     assert "Noor (dashboard)" in await page.inner_text(f"#alert-{backlog}")
 
 
 async def test_the_alerts_page_counts_notices_not_delivered(dashboard: Dashboard) -> None:
-    """Pending and given-up deliveries (tds_alert_deliveries) show beside the alert counts."""
+    """Pending and given-up deliveries (tds.tds_alert_deliveries) show beside the alert counts."""
     sessions = dashboard.container.sessions
     alert = await make_alert(sessions)
     notice = '{"kind": "firing", "rule": "queue_backlog", "severity": "warning", "message": "m"}'
     for status in ("pending", "given_up", "given_up", "sent"):
         await execute(
             sessions,
-            "INSERT INTO tds_alert_deliveries (alert_id, channel, kind, notice, status)"
+            "INSERT INTO tds.tds_alert_deliveries (alert_id, channel, kind, notice, status)"
             " VALUES (:alert, 'oncall', 'firing', CAST(:notice AS jsonb), :status)",
             alert=alert,
             notice=notice,

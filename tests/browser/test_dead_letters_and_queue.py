@@ -30,7 +30,7 @@ async def dead_letter_for(dashboard: Dashboard, item: dict[str, object]) -> int:
     await dashboard.drain()
     letter = await scalar(
         dashboard.container.sessions,
-        "SELECT id FROM tds_dead_letter_queue WHERE entity_key = :key",
+        "SELECT id FROM tds.tds_dead_letter_queue WHERE entity_key = :key",
         key=f"item:{item['item_id']}",
     )
     assert letter is not None
@@ -85,13 +85,13 @@ async def test_discard_a_dead_letter_with_a_reason(dashboard: Dashboard) -> None
     assert "test product, deleted in Zoho" in await page.inner_text("#closed")
     reason = await scalar(
         dashboard.container.sessions,
-        "SELECT discard_reason FROM tds_dead_letter_queue WHERE id = :id",
+        "SELECT discard_reason FROM tds.tds_dead_letter_queue WHERE id = :id",
         id=letter,
     )
     assert reason == "test product, deleted in Zoho"
     assert (
         await scalar(
-            dashboard.container.sessions, "SELECT count(*) FROM tds_sync_queue WHERE status = 'pending'"
+            dashboard.container.sessions, "SELECT count(*) FROM tds.tds_sync_queue WHERE status = 'pending'"
         )
         == 0
     )

@@ -6,7 +6,7 @@ from tests.browser.conftest import VIEWER_KEY, Dashboard
 from tests.integration.queue.test_admin_api import make_dead_letter
 from tests.queue_factories import scalar
 
-OPEN_SQL = "SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL"
+OPEN_SQL = "SELECT count(*) FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL"
 PAGES = (
     "/",
     "/queue",

@@ -14,36 +14,36 @@ async def seed_queue(dashboard: Dashboard) -> None:
     await enqueue(sessions, [("item", str(n)) for n in range(7)] + [("contact", "c1"), ("invoice", "i1")])
     await execute(
         sessions,
-        "UPDATE tds_sync_queue SET status = 'succeeded' WHERE entity_key LIKE 'item:%' AND id % 2 = 0",
+        "UPDATE tds.tds_sync_queue SET status = 'succeeded' WHERE entity_key LIKE 'item:%' AND id % 2 = 0",
     )
-    await execute(sessions, "UPDATE tds_sync_queue SET status = 'dead' WHERE entity_key = 'contact:c1'")
+    await execute(sessions, "UPDATE tds.tds_sync_queue SET status = 'dead' WHERE entity_key = 'contact:c1'")
     await execute(  # finished two days ago: no longer in the overview's 24 h of succeeded jobs
         sessions,
-        "UPDATE tds_sync_queue SET status = 'succeeded', updated_at = now() - interval '2 days' "
+        "UPDATE tds.tds_sync_queue SET status = 'succeeded', updated_at = now() - interval '2 days' "
         "WHERE entity_key = 'invoice:i1'",
     )
     await execute(
         sessions,
-        "INSERT INTO tds_metrics (name, value, labels, sampled_at) "
+        "INSERT INTO tds.tds_metrics (name, value, labels, sampled_at) "
         "SELECT 'queue_depth', g, '{}'::jsonb, now() - make_interval(mins => 60 - g) "
         "FROM generate_series(1, 59) g",
     )
     await execute(  # the succeeded jobs' events took 40, 80 and 120 ms from receipt to the ERP
         sessions,
-        "WITH s AS (SELECT inbox_event_id, row_number() OVER (ORDER BY id) AS n FROM tds_sync_queue "
+        "WITH s AS (SELECT inbox_event_id, row_number() OVER (ORDER BY id) AS n FROM tds.tds_sync_queue "
         "WHERE status = 'succeeded' AND updated_at > now() - interval '1 day') "
-        "UPDATE tds_inbox_events AS i SET status = 'processed', "
+        "UPDATE tds.tds_inbox_events AS i SET status = 'processed', "
         "processed_at = i.received_at + make_interval(secs => 0.04 * s.n) "
         "FROM s WHERE i.id = s.inbox_event_id",
     )
     await execute(
         sessions,
-        "INSERT INTO tds_worker_heartbeats (worker_id, hostname, pid, processed, failed) "
+        "INSERT INTO tds.tds_worker_heartbeats (worker_id, hostname, pid, processed, failed) "
         "VALUES ('host-1:4242:ab12', 'host-1', 4242, 3, 1)",
     )
     await execute(
         sessions,
-        "INSERT INTO tds_alerts (rule, severity, message) "
+        "INSERT INTO tds.tds_alerts (rule, severity, message) "
         "VALUES ('queue_backlog', 'warning', 'queue is growing')",
     )
 
@@ -51,7 +51,7 @@ async def seed_queue(dashboard: Dashboard) -> None:
 async def counts_in_database(dashboard: Dashboard) -> dict[str, int]:
     """Jobs per status; succeeded and skipped only if they finished in the last 24 hours."""
     sql = (
-        "SELECT status, count(*) FROM tds_sync_queue WHERE status NOT IN ('succeeded', 'skipped') "
+        "SELECT status, count(*) FROM tds.tds_sync_queue WHERE status NOT IN ('succeeded', 'skipped') "
         "OR updated_at >= now() - interval '24 hours' GROUP BY status"
     )
     async with dashboard.container.engine.connect() as conn:

@@ -83,7 +83,7 @@ async def test_a_viewer_reads_reports_but_cannot_start_a_run(make_stack, browser
             dashboard.url("/reconcile/start"), form={"csrf_token": token, "entity": "item"}
         )
         assert refused.status == 403
-        runs = await stack.rows("SELECT count(*) AS n FROM tds_reconcile_runs")
+        runs = await stack.rows("SELECT count(*) AS n FROM tds.tds_reconcile_runs")
         assert runs == [{"n": 1}]
 
 

@@ -44,7 +44,7 @@ async def test_start_a_full_run_and_watch_it_finish(make_stack, browser) -> None
         await dashboard.page.wait_for_selector(f"{status}:has-text('succeeded')", timeout=30_000)
         records = await dashboard.page.inner_text(f"[data-run-records='{run_id}']")
         assert int(records) == SMALL.items
-        queued = await stack.rows("SELECT count(*) AS n FROM tds_sync_queue WHERE entity = 'item'")
+        queued = await stack.rows("SELECT count(*) AS n FROM tds.tds_sync_queue WHERE entity = 'item'")
         assert queued == [{"n": SMALL.items}]
         await dashboard.screenshot("sync-runs")
         await dashboard.page.goto(dashboard.url("/"))
@@ -65,7 +65,7 @@ async def test_cancel_a_running_run(make_stack, browser) -> None:
         await page.wait_for_url(dashboard.url("/sync"))
         assert f"Run {run_id} will stop" in await page.inner_text(".flash")
         await page.wait_for_selector(f"[data-run-status='{run_id}']:has-text('cancelled')", timeout=30_000)
-        run = await stack.rows("SELECT status, records FROM tds_sync_runs WHERE id = :id", id=run_id)
+        run = await stack.rows("SELECT status, records FROM tds.tds_sync_runs WHERE id = :id", id=run_id)
         assert run[0]["status"] == "cancelled"
         assert run[0]["records"] < SMALL.items
         await dashboard.screenshot("sync-runs-cancelled")

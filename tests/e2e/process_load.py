@@ -108,7 +108,7 @@ async def wait_worker_running(procs: Processes, timeout_s: float = 60.0) -> None
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             assert procs.running["worker"].poll() is None, procs.output()
-            sql = "SELECT count(*) FROM tds_worker_heartbeats WHERE pid = $1 AND state = 'running'"
+            sql = "SELECT count(*) FROM tds.tds_worker_heartbeats WHERE pid = $1 AND state = 'running'"
             if await conn.fetchval(sql, pid):
                 return
             await asyncio.sleep(0.1)
@@ -182,7 +182,7 @@ async def settled_erp(db_url: str, expected: int, timeout_s: float = 30.0) -> as
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         open_jobs = await conn.fetchval(
-            "SELECT count(*) FROM tds_sync_queue WHERE status IN ('pending', 'processing')"
+            "SELECT count(*) FROM tds.tds_sync_queue WHERE status IN ('pending', 'processing')"
         )
         products = await conn.fetchval("SELECT count(*) FROM erp.products")
         if open_jobs == 0 and products >= expected:
@@ -199,13 +199,13 @@ async def assert_each_acknowledged_event_applied_once(conn: asyncpg.Connection, 
     assert {r["zoho_id"]: r["name"] for r in rows} == expected
     per_event = await conn.fetch(
         "SELECT i.entity_id, count(q.id) AS jobs, bool_and(q.status = 'succeeded') AS done "
-        "FROM tds_inbox_events AS i LEFT JOIN tds_sync_queue AS q ON q.inbox_event_id = i.id "
+        "FROM tds.tds_inbox_events AS i LEFT JOIN tds.tds_sync_queue AS q ON q.inbox_event_id = i.id "
         "WHERE i.entity = 'item' GROUP BY i.entity_id"
     )
     assert {r["entity_id"] for r in per_event} == set(expected)
     assert all(r["jobs"] == 1 and r["done"] for r in per_event), [
         dict(r) for r in per_event if r["jobs"] != 1
     ]
-    audit = await conn.fetch("SELECT entity_id, count(*) AS n FROM tds_audit_trail GROUP BY entity_id")
+    audit = await conn.fetch("SELECT entity_id, count(*) AS n FROM tds.tds_audit_trail GROUP BY entity_id")
     assert {r["entity_id"]: r["n"] for r in audit} == dict.fromkeys(expected, 1)
-    assert await conn.fetchval("SELECT count(*) FROM tds_dead_letter_queue") == 0
+    assert await conn.fetchval("SELECT count(*) FROM tds.tds_dead_letter_queue") == 0

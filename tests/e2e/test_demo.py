@@ -59,7 +59,7 @@ async def test_the_demo_syncs_the_emulator_and_stops_on_ctrl_c(db_url: str) -> N
             return int(count) >= 12
 
         async def webhooks_applied() -> bool:  # the emulator's edits arrive as signed webhooks
-            count = await conn.fetchval("SELECT count(*) FROM tds_audit_trail WHERE source = 'webhook'")
+            count = await conn.fetchval("SELECT count(*) FROM tds.tds_audit_trail WHERE source = 'webhook'")
             return int(count) > 0
 
         await _until(every_item)

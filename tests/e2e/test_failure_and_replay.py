@@ -50,7 +50,7 @@ async def test_failing_event_is_dead_lettered_then_replayed_after_a_fix(stack: S
     item = broken_item(zoho_records)
     assert (await stack.post("item", {"item": item})).status_code == 202
     await stack.drain()
-    dead = await stack.rows("SELECT id, attempts, error, traceback FROM tds_dead_letter_queue")
+    dead = await stack.rows("SELECT id, attempts, error, traceback FROM tds.tds_dead_letter_queue")
     assert len(dead) == 1
     assert dead[0]["attempts"] == stack.pool.settings.max_attempts
     assert "erp refused product" in dead[0]["error"]
@@ -63,7 +63,7 @@ async def test_failing_event_is_dead_lettered_then_replayed_after_a_fix(stack: S
     await stack.drain()
     rows = await stack.rows("SELECT name FROM erp.products WHERE zoho_id = :id", id=str(item["item_id"]))
     assert rows == [{"name": "BROKEN"}]
-    resolved = await stack.rows("SELECT resolved_at FROM tds_dead_letter_queue")
+    resolved = await stack.rows("SELECT resolved_at FROM tds.tds_dead_letter_queue")
     assert resolved[0]["resolved_at"] is not None
 
 
@@ -73,10 +73,10 @@ async def test_transient_failure_succeeds_on_retry(stack: Stack, zoho_records) -
     item = broken_item(zoho_records)
     await stack.post("item", {"item": item})
     await stack.drain()
-    jobs = await stack.rows("SELECT status, attempts FROM tds_sync_queue")
+    jobs = await stack.rows("SELECT status, attempts FROM tds.tds_sync_queue")
     assert jobs == [{"status": "succeeded", "attempts": 2}]
-    assert await stack.rows("SELECT 1 FROM tds_dead_letter_queue") == []
-    assert len(await stack.rows("SELECT 1 FROM tds_audit_trail")) == 1
+    assert await stack.rows("SELECT 1 FROM tds.tds_dead_letter_queue") == []
+    assert len(await stack.rows("SELECT 1 FROM tds.tds_audit_trail")) == 1
 
 
 async def test_replaying_an_applied_event_has_no_second_effect(stack: Stack, zoho_records) -> None:
@@ -89,8 +89,8 @@ async def test_replaying_an_applied_event_has_no_second_effect(stack: Stack, zoh
     assert replay.status_code in (200, 202), replay.text
     assert await stack.drain() == 1
     assert await stack.rows("SELECT * FROM erp.invoices") == before
-    assert len(await stack.rows("SELECT 1 FROM tds_audit_trail")) == 1
-    outcomes = [r["outcome"] for r in await stack.rows("SELECT outcome FROM tds_sync_logs ORDER BY id")]
+    assert len(await stack.rows("SELECT 1 FROM tds.tds_audit_trail")) == 1
+    outcomes = [r["outcome"] for r in await stack.rows("SELECT outcome FROM tds.tds_sync_logs ORDER BY id")]
     assert outcomes == ["inserted", "unchanged"]
 
 
@@ -106,4 +106,4 @@ async def test_replaying_an_old_event_after_a_newer_one_changes_nothing(stack: S
     await stack.drain()
     rows = await stack.rows("SELECT name FROM erp.products WHERE zoho_id = :id", id=str(item["item_id"]))
     assert rows == [{"name": "أحدث"}]
-    assert len(await stack.rows("SELECT 1 FROM tds_audit_trail")) == 2
+    assert len(await stack.rows("SELECT 1 FROM tds.tds_audit_trail")) == 2

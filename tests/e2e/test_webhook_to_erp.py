@@ -64,11 +64,11 @@ async def test_webhook_lands_as_erp_row_with_audit(stack: Stack, zoho_records, e
     assert rows[0]["raw"] == record
     assert rows[0]["is_deleted"] is False
     audit = await stack.rows(
-        "SELECT * FROM tds_audit_trail WHERE entity = :e AND entity_id = :id", e=entity, id=record_id
+        "SELECT * FROM tds.tds_audit_trail WHERE entity = :e AND entity_id = :id", e=entity, id=record_id
     )
     assert [a["action"] for a in audit] == ["insert"]
     assert audit[0]["inbox_event_id"] == response.json()["event_id"]
-    inbox = await stack.rows("SELECT status, processed_at FROM tds_inbox_events")
+    inbox = await stack.rows("SELECT status, processed_at FROM tds.tds_inbox_events")
     assert inbox[0]["status"] == "processed"
     assert inbox[0]["processed_at"] is not None
 
@@ -80,7 +80,7 @@ async def test_duplicate_delivery_has_one_effect(stack: Stack, zoho_records) -> 
     assert [a.status_code for a in answers] == [202, 200, 200]
     assert await stack.drain() == 1
     assert len(await stack.rows("SELECT 1 FROM erp.invoices")) == 1
-    assert len(await stack.rows("SELECT 1 FROM tds_audit_trail")) == 1
+    assert len(await stack.rows("SELECT 1 FROM tds.tds_audit_trail")) == 1
     lines = await stack.rows("SELECT * FROM erp.invoice_lines ORDER BY line_no")
     assert len(lines) == len(record["line_items"])  # type: ignore[arg-type]
 
@@ -98,7 +98,7 @@ async def test_out_of_order_delivery_ends_in_newest_state(stack: Stack, zoho_rec
     )
     assert rows[0]["name"] == "اسم أحدث"
     assert float(rows[0]["rate"]) == 99.5  # type: ignore[arg-type]
-    logs = await stack.rows("SELECT outcome FROM tds_sync_logs ORDER BY id")
+    logs = await stack.rows("SELECT outcome FROM tds.tds_sync_logs ORDER BY id")
     assert [row["outcome"] for row in logs][-1] == "stale"
 
 
@@ -132,7 +132,7 @@ async def test_delete_webhook_marks_row_deleted(stack: Stack, zoho_records) -> N
         "SELECT is_deleted FROM erp.products WHERE zoho_id = :id", id=str(item["item_id"])
     )
     assert rows == [{"is_deleted": True}]
-    actions = await stack.rows("SELECT action FROM tds_audit_trail ORDER BY id")
+    actions = await stack.rows("SELECT action FROM tds.tds_audit_trail ORDER BY id")
     assert [a["action"] for a in actions] == ["insert", "delete"]
 
 

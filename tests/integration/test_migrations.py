@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -23,6 +24,9 @@ EXPECTED_TDS_TABLES = {
     "tds_worker_heartbeats",
     "tds_healer_actions",
     "tds_alert_deliveries",
+    "tds_erp_versions",
+    "tds_reconcile_runs",
+    "tds_reconcile_differences",
 }
 EXPECTED_ERP_TABLES = {
     "products",
@@ -41,19 +45,28 @@ EXPECTED_ERP_TABLES = {
 }
 
 
-async def test_migrated_database_has_every_table(engine: AsyncEngine) -> None:
-    """`alembic upgrade head` creates every tds_* table and the default ERP schema."""
+async def test_migrated_database_has_every_table_in_its_own_schemas(engine: AsyncEngine) -> None:
+    """The upgrade creates every tds_* table, the version table and the notify function in schema
+    `tds`, the default ERP schema in `erp`, and nothing at all in `public`."""
     async with engine.connect() as conn:
         rows = await conn.execute(
             text(
                 "SELECT table_schema, table_name FROM information_schema.tables "
-                "WHERE table_schema IN ('public', 'erp')"
+                "WHERE table_schema IN ('public', 'erp', 'tds')"
             )
         )
         found = {(r[0], r[1]) for r in rows}
+        functions = await conn.execute(
+            text(
+                "SELECT n.nspname, p.proname FROM pg_proc AS p JOIN pg_namespace AS n "
+                "ON n.oid = p.pronamespace WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')"
+            )
+        )
         revision = await migrate.current_revision(conn)
-    assert {("public", t) for t in EXPECTED_TDS_TABLES} <= found
+    assert {("tds", t) for t in EXPECTED_TDS_TABLES} | {("tds", "alembic_version")} <= found
     assert {("erp", t) for t in EXPECTED_ERP_TABLES} <= found
+    assert not {t for t in found if t[0] == "public"}
+    assert set(functions.all()) == {("tds", "tds_notify_queue")}
     assert revision == migrate.head_revision()
 
 
@@ -69,7 +82,10 @@ async def test_downgrade_then_upgrade_round_trips(db_url: str, engine: AsyncEngi
     await asyncio.to_thread(command.downgrade, migrate.alembic_config(db_url), "base")
     async with engine.connect() as conn:
         count = await conn.scalar(
-            text("SELECT count(*) FROM information_schema.tables WHERE table_schema='erp'")
+            text(
+                "SELECT count(*) FROM information_schema.tables "
+                "WHERE table_schema IN ('erp', 'tds') AND table_name <> 'alembic_version'"
+            )
         )
     assert count == 0
     await asyncio.to_thread(migrate.upgrade, db_url)
@@ -99,3 +115,15 @@ async def test_migrate_command_builds_and_checks_an_empty_database(db_server, te
         assert result.returncode == 0, result.stderr
         assert expected[args[-1]] in result.stdout
     await db_server.drop(name)
+
+
+async def test_check_reports_a_database_that_differs_from_the_models(
+    db_url: str, engine: AsyncEngine
+) -> None:
+    """The check is no formality: an index missing from TDS Core's schema is reported."""
+    from alembic.util import CommandError
+
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP INDEX tds.ix_tds_alerts_fired_at"))
+    with pytest.raises(CommandError, match="ix_tds_alerts_fired_at"):
+        await asyncio.to_thread(migrate.check, db_url)

@@ -13,36 +13,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import orjson
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.alerts.notifiers.base import Notice
+from tds.db.schema import tds_text
 
-INSERT_SQL = text("""
-INSERT INTO tds_alert_deliveries (alert_id, channel, kind, notice, claimed_until)
+INSERT_SQL = tds_text("""
+INSERT INTO tds.tds_alert_deliveries (alert_id, channel, kind, notice, claimed_until)
 SELECT d.alert_id, d.channel, d.kind, d.notice, now() + make_interval(secs => :lease_s)
 FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS d(alert_id bigint, channel text, kind text, notice jsonb)
 RETURNING id, channel, notice
 """)
 # Pending deliveries no process holds any more, taken for this one (oldest first).
-RECLAIM_SQL = text("""
-UPDATE tds_alert_deliveries SET claimed_until = now() + make_interval(secs => :lease_s)
-WHERE id IN (SELECT id FROM tds_alert_deliveries WHERE status = 'pending' AND claimed_until < now()
+RECLAIM_SQL = tds_text("""
+UPDATE tds.tds_alert_deliveries SET claimed_until = now() + make_interval(secs => :lease_s)
+WHERE id IN (SELECT id FROM tds.tds_alert_deliveries WHERE status = 'pending' AND claimed_until < now()
              AND NOT id = ANY(CAST(:busy AS bigint[])) ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED)
 RETURNING id, channel, notice
 """)
-FINISH_SQL = text("""
-UPDATE tds_alert_deliveries SET status = :status, attempts = attempts + :attempts,
+FINISH_SQL = tds_text("""
+UPDATE tds.tds_alert_deliveries SET status = :status, attempts = attempts + :attempts,
        last_error = :last_error, finished_at = now()
 WHERE id = :id AND status = 'pending'
 """)
-RELEASE_SQL = text("""
-UPDATE tds_alert_deliveries SET claimed_until = now() WHERE status = 'pending' AND id = ANY(:ids)
+RELEASE_SQL = tds_text("""
+UPDATE tds.tds_alert_deliveries SET claimed_until = now() WHERE status = 'pending' AND id = ANY(:ids)
 """)
-COUNTS_SQL = text("SELECT status, count(*) FROM tds_alert_deliveries GROUP BY status")
-PRUNE_SQL = text("""
-DELETE FROM tds_alert_deliveries WHERE id IN (
-    SELECT id FROM tds_alert_deliveries WHERE status <> 'pending'
+COUNTS_SQL = tds_text("SELECT status, count(*) FROM tds.tds_alert_deliveries GROUP BY status")
+PRUNE_SQL = tds_text("""
+DELETE FROM tds.tds_alert_deliveries WHERE id IN (
+    SELECT id FROM tds.tds_alert_deliveries WHERE status <> 'pending'
     AND finished_at < now() - make_interval(secs => :keep_s) LIMIT :limit)
 """)
 

@@ -6,10 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.alerts.snapshot import Finding
+from tds.db.schema import tds_text
 from tds.insights.alerts import AlertView
 
 COLUMNS = (
@@ -18,45 +18,45 @@ COLUMNS = (
 )
 
 # Alerts in the given statuses, newest first.
-LIST_SQL = text(f"""
-SELECT {COLUMNS} FROM tds_alerts WHERE status = ANY(CAST(:statuses AS text[]))
+LIST_SQL = tds_text(f"""
+SELECT {COLUMNS} FROM tds.tds_alerts WHERE status = ANY(CAST(:statuses AS text[]))
 ORDER BY fired_at DESC, id DESC LIMIT :limit OFFSET :offset
 """)
 
-GET_SQL = text(f"SELECT {COLUMNS} FROM tds_alerts WHERE id = :id")
+GET_SQL = tds_text(f"SELECT {COLUMNS} FROM tds.tds_alerts WHERE id = :id")
 
 # open -> acknowledged, only from open (the WHERE makes the transition atomic).
-ACKNOWLEDGE_SQL = text(f"""
-UPDATE tds_alerts SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = :by
+ACKNOWLEDGE_SQL = tds_text(f"""
+UPDATE tds.tds_alerts SET status = 'acknowledged', acknowledged_at = now(), acknowledged_by = :by
 WHERE id = :id AND status = 'open'
 RETURNING {COLUMNS}
 """)
 
 # open or acknowledged -> resolved, by an operator.
-RESOLVE_SQL = text(f"""
-UPDATE tds_alerts SET status = 'resolved', resolved_at = now(), resolved_by = :by
+RESOLVE_SQL = tds_text(f"""
+UPDATE tds.tds_alerts SET status = 'resolved', resolved_at = now(), resolved_by = :by
 WHERE id = :id AND status <> 'resolved'
 RETURNING {COLUMNS}
 """)
 
 # Active alerts counted by severity and status.
-ACTIVE_COUNTS_SQL = text("""
-SELECT severity, status, count(*) FROM tds_alerts WHERE status <> 'resolved' GROUP BY severity, status
+ACTIVE_COUNTS_SQL = tds_text("""
+SELECT severity, status, count(*) FROM tds.tds_alerts WHERE status <> 'resolved' GROUP BY severity, status
 """)
 
 
 # Opens an alert per finding, or refreshes the active one of its rule and subject; answers each with
 # the severity it had before (NULL: newly opened).
-UPSERT_FINDINGS_SQL = text(f"""
+UPSERT_FINDINGS_SQL = tds_text(f"""
 WITH f AS (
     SELECT * FROM unnest(CAST(:rules AS text[]), CAST(:subjects AS text[]), CAST(:severities AS text[]),
                          CAST(:messages AS text[]), CAST(:details AS text[]))
         AS f(rule, subject, severity, message, details)
 ), prev AS (
-    SELECT a.rule, a.subject, a.severity FROM tds_alerts AS a JOIN f USING (rule, subject)
+    SELECT a.rule, a.subject, a.severity FROM tds.tds_alerts AS a JOIN f USING (rule, subject)
     WHERE a.status <> 'resolved'
 ), up AS (
-    INSERT INTO tds_alerts (rule, subject, severity, message, details)
+    INSERT INTO tds.tds_alerts (rule, subject, severity, message, details)
     SELECT rule, subject, severity, message, CAST(details AS jsonb) FROM f
     ON CONFLICT (rule, subject) WHERE status <> 'resolved' DO UPDATE
     SET severity = EXCLUDED.severity, message = EXCLUDED.message, details = EXCLUDED.details,
@@ -67,8 +67,8 @@ SELECT up.*, prev.severity AS previous_severity FROM up LEFT JOIN prev USING (ru
 """)
 
 # Resolves the monitor's active alerts whose condition is gone (rules it judged, keys not found now).
-RESOLVE_CLEARED_SQL = text(f"""
-UPDATE tds_alerts AS a SET status = 'resolved', resolved_at = now(), resolved_by = 'monitor'
+RESOLVE_CLEARED_SQL = tds_text(f"""
+UPDATE tds.tds_alerts AS a SET status = 'resolved', resolved_at = now(), resolved_by = 'monitor'
 WHERE a.status <> 'resolved' AND a.rule = ANY(CAST(:judged AS text[]))
   AND NOT EXISTS (SELECT 1 FROM unnest(CAST(:rules AS text[]), CAST(:subjects AS text[])) AS k(rule, subject)
                   WHERE k.rule = a.rule AND k.subject = a.subject)
@@ -78,14 +78,14 @@ RETURNING {COLUMNS}
 # Takes the active alerts due a message and stamps them: never notified or raised in severity
 # (firing), open and unacknowledged too long (escalation, once), open and not told for a while (repeat).
 # Acknowledged alerts stay quiet until they resolve.
-CLAIM_DUE_SQL = text(f"""
+CLAIM_DUE_SQL = tds_text(f"""
 WITH due AS (
     SELECT id, CASE
         WHEN notifications = 0 OR id = ANY(CAST(:raised AS bigint[])) THEN 'firing'
         WHEN status = 'open' AND escalated_at IS NULL
              AND fired_at <= now() - make_interval(secs => :escalate_s) THEN 'escalation'
         ELSE 'repeat' END AS kind
-    FROM tds_alerts
+    FROM tds.tds_alerts
     WHERE status <> 'resolved' AND (
         notifications = 0 OR id = ANY(CAST(:raised AS bigint[]))
         OR (status = 'open' AND escalated_at IS NULL
@@ -93,7 +93,7 @@ WITH due AS (
         OR (status = 'open' AND notified_at <= now() - make_interval(secs => :repeat_s)))
     ORDER BY id FOR UPDATE
 ), stamped AS (
-    UPDATE tds_alerts AS a SET notified_at = now(), notifications = a.notifications + 1,
+    UPDATE tds.tds_alerts AS a SET notified_at = now(), notifications = a.notifications + 1,
         escalated_at = CASE WHEN due.kind = 'escalation' THEN now() ELSE a.escalated_at END
     FROM due WHERE a.id = due.id
     RETURNING a.*, due.kind
@@ -169,23 +169,23 @@ def to_view(row: Any) -> AlertView:
 
 
 # One metrics snapshot: a row per (name, value, labels).
-INSERT_SAMPLES_SQL = text("""
-INSERT INTO tds_metrics (name, value, labels)
+INSERT_SAMPLES_SQL = tds_text("""
+INSERT INTO tds.tds_metrics (name, value, labels)
 SELECT name, value, CAST(labels AS jsonb)
 FROM unnest(CAST(:names AS text[]), CAST(:values AS float8[]), CAST(:labels AS text[]))
     AS s(name, value, labels)
 """)
 
 # Deletes up to :limit samples older than the retention, oldest first (short statements, no long lock).
-PRUNE_SAMPLES_SQL = text("""
-DELETE FROM tds_metrics WHERE id IN (
-    SELECT id FROM tds_metrics WHERE sampled_at < now() - make_interval(secs => :keep_s)
+PRUNE_SAMPLES_SQL = tds_text("""
+DELETE FROM tds.tds_metrics WHERE id IN (
+    SELECT id FROM tds.tds_metrics WHERE sampled_at < now() - make_interval(secs => :keep_s)
     ORDER BY sampled_at LIMIT :limit)
 """)
 
 # The samples of one metric since a moment, oldest first (the dashboard charts these).
-SERIES_SQL = text("""
-SELECT sampled_at, value, labels FROM tds_metrics
+SERIES_SQL = tds_text("""
+SELECT sampled_at, value, labels FROM tds.tds_metrics
 WHERE name = :name AND sampled_at >= :since ORDER BY sampled_at
 """)
 

@@ -21,7 +21,6 @@ from tds.db.engine import plain_dsn, transaction
 from tds.errors import BackupError
 
 log = logging.getLogger(__name__)
-TDS_TABLES = ("public.tds_*", "public.alembic_version")
 WHOLE_MARKER = "tds_notify_queue"  # a function: only a whole-database dump carries it
 
 
@@ -64,8 +63,8 @@ class BackupService:
         from tds.entities.naming import build_erp_tables
 
         erp = build_erp_tables(self.settings.erp)
-        tables = [*TDS_TABLES, *sorted({erp.qualified_name(logical) for logical in erp})]
-        return [f"--table={table}" for table in tables]
+        tables = sorted({erp.qualified_name(logical) for logical in erp})
+        return [f"--schema={self.settings.db.schema_name}", *(f"--table={table}" for table in tables)]
 
     async def backup(self, *, whole: bool = False, directory: Path | None = None) -> BackupResult:
         """Dumps, checks (checksum and pg_restore --list), then prunes backups past retention."""
@@ -90,7 +89,8 @@ class BackupService:
         whole = any(WHOLE_MARKER in table for table in listing.functions)
         async with transaction(self.sessions) as session:
             found = await BackupRepository(session).tables_with_rows(None if whole else listing.tables)
-        filled = [table for table in found if table != "public.alembic_version"]  # a migrated, empty db
+        version_table = f"{self.settings.db.schema_name}.alembic_version"
+        filled = [table for table in found if table != version_table]  # a migrated, empty db
         if filled and not force:
             raise BackupError(
                 f"the database is not empty ({len(filled)} tables hold rows, e.g. {', '.join(filled[:3])}); "
@@ -103,16 +103,15 @@ class BackupService:
             await asyncio.to_thread(archive.load, tools, path, dsn, args)
         else:
             await self._restore_tables(tools, path)
-        await asyncio.to_thread(
-            migrate.upgrade, self.url
-        )  # a backup of an older release is brought up to date
+        # a backup of an older release is brought up to date
+        await asyncio.to_thread(migrate.upgrade_installation, self.url, self.settings)
         revision = migrate.head_revision()
         return RestoreResult(listing, whole, filled, revision)
 
     async def _restore_tables(self, tools: PgTools, path: Path) -> None:
         """Schemas and the queue's trigger function from the migrations; then the archive replaces its
         tables (dropped if present), loads their rows, and adds constraints and triggers after the data."""
-        await asyncio.to_thread(migrate.upgrade, self.url)
+        await asyncio.to_thread(migrate.upgrade_installation, self.url, self.settings)
         await asyncio.to_thread(archive.load, tools, path, plain_dsn(self.url), ["--clean", "--if-exists"])
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from tds.db.schema import LOGICAL_SCHEMA
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -15,6 +17,6 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Base of every tds_* model (public schema)."""
+    """Base of every tds_* model, in TDS Core's own schema (logical name `tds`, see db/schema.py)."""
 
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    metadata = MetaData(schema=LOGICAL_SCHEMA, naming_convention=NAMING_CONVENTION)

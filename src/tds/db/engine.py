@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from tds.config import DatabaseSettings
+from tds.db.schema import translate_map
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -35,7 +36,7 @@ def create_engine(url: str, settings: DatabaseSettings | None = None) -> AsyncEn
     server_settings = {"application_name": "tds-core"}
     if settings.statement_timeout_ms:
         server_settings["statement_timeout"] = str(settings.statement_timeout_ms)
-    return create_async_engine(
+    engine = create_async_engine(
         async_url(url),
         pool_size=settings.pool_size,
         max_overflow=settings.max_overflow,
@@ -44,6 +45,8 @@ def create_engine(url: str, settings: DatabaseSettings | None = None) -> AsyncEn
         hide_parameters=True,  # statement errors must not carry record data into logs
         connect_args={"server_settings": server_settings},
     )
+    # TDS Core's tables are named through its logical schema; this names the configured one.
+    return engine.execution_options(schema_translate_map=translate_map(settings.schema_name))
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -7,28 +7,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
 from tds.queue.jobs import Recovery
 
 STUCK_REQUEUED = "stuck_requeued"
 STUCK_DEAD_LETTERED = "stuck_dead_lettered"
 DLQ_RETRIED = "dlq_retried"
 
-INSERT_ACTION_SQL = text("""
-INSERT INTO tds_healer_actions (action, count, dead_letter_id, inbox_event_id, details)
+INSERT_ACTION_SQL = tds_text("""
+INSERT INTO tds.tds_healer_actions (action, count, dead_letter_id, inbox_event_id, details)
 VALUES (:action, :count, :dead_letter_id, :inbox_event_id, CAST(:details AS jsonb))
 """)
 
 # Open dead letters old enough, of a transient error class (the text before the first ':'), whose
 # event the policy has retried fewer than :max_retries times; locked so two healers never share one.
-RETRY_CANDIDATES_SQL = text("""
-SELECT d.id, d.inbox_event_id, d.error FROM tds_dead_letter_queue AS d
+RETRY_CANDIDATES_SQL = tds_text("""
+SELECT d.id, d.inbox_event_id, d.error FROM tds.tds_dead_letter_queue AS d
 WHERE d.resolved_at IS NULL
   AND d.failed_at <= now() - make_interval(secs => :after_s)
   AND split_part(d.error, ':', 1) = ANY(CAST(:classes AS text[]))
-  AND (SELECT count(*) FROM tds_healer_actions AS h
+  AND (SELECT count(*) FROM tds.tds_healer_actions AS h
        WHERE h.action = 'dlq_retried' AND h.inbox_event_id = d.inbox_event_id) < :max_retries
 ORDER BY d.failed_at, d.id
 LIMIT :limit
@@ -36,34 +36,34 @@ FOR UPDATE OF d SKIP LOCKED
 """)
 
 # Open dead letters by what the policy will do with them: retry later, never (permanent), or no more.
-DLQ_OUTLOOK_SQL = text("""
+DLQ_OUTLOOK_SQL = tds_text("""
 SELECT count(*) FILTER (WHERE NOT transient) AS permanent,
        count(*) FILTER (WHERE transient AND retries < :max_retries) AS transient_waiting,
        count(*) FILTER (WHERE transient AND retries >= :max_retries) AS exhausted
 FROM (SELECT split_part(d.error, ':', 1) = ANY(CAST(:classes AS text[])) AS transient,
-             (SELECT count(*) FROM tds_healer_actions AS h
+             (SELECT count(*) FROM tds.tds_healer_actions AS h
               WHERE h.action = 'dlq_retried' AND h.inbox_event_id = d.inbox_event_id) AS retries
-      FROM tds_dead_letter_queue AS d WHERE d.resolved_at IS NULL) AS open_letters
+      FROM tds.tds_dead_letter_queue AS d WHERE d.resolved_at IS NULL) AS open_letters
 """)
 
 # Totals per action since the start, and within the last :window_s seconds (sweeps and jobs).
-ACTION_TOTALS_SQL = text("""
+ACTION_TOTALS_SQL = tds_text("""
 SELECT action, count(*) AS times, COALESCE(sum(count), 0) AS items,
        count(*) FILTER (WHERE at >= now() - make_interval(secs => :window_s)) AS recent_times,
        COALESCE(sum(count) FILTER (WHERE at >= now() - make_interval(secs => :window_s)), 0) AS recent_items
-FROM tds_healer_actions GROUP BY action
+FROM tds.tds_healer_actions GROUP BY action
 """)
 
 # Stuck-lease sweeps that found work, and the jobs they returned, in the last :window_s seconds.
-STUCK_RECENT_SQL = text("""
-SELECT count(*), COALESCE(sum(count), 0) FROM tds_healer_actions
+STUCK_RECENT_SQL = tds_text("""
+SELECT count(*), COALESCE(sum(count), 0) FROM tds.tds_healer_actions
 WHERE action = 'stuck_requeued' AND at >= now() - make_interval(secs => :window_s)
 """)
 
 # The latest actions, newest first.
-RECENT_ACTIONS_SQL = text("""
+RECENT_ACTIONS_SQL = tds_text("""
 SELECT id, action, count, dead_letter_id, inbox_event_id, details, at
-FROM tds_healer_actions ORDER BY at DESC, id DESC LIMIT :limit
+FROM tds.tds_healer_actions ORDER BY at DESC, id DESC LIMIT :limit
 """)
 
 

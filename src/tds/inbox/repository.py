@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from tds.db.schema import tds_text
 from tds.inbox.models import InboxStatus
 
 # Inserts a batch of inbox rows (skipping known idempotency keys) and queues each new one, in order.
 # Rows of a concurrent transaction that committed after this statement began are not in its snapshot:
 # the caller looks those keys up again with SELECT_IDS_BY_KEY.
-INSERT_AND_ENQUEUE = text("""
+INSERT_AND_ENQUEUE = tds_text("""
 WITH incoming AS (
     SELECT * FROM unnest(
         CAST(:sources AS text[]), CAST(:entities AS text[]), CAST(:entity_ids AS text[]),
@@ -26,7 +26,7 @@ WITH incoming AS (
                           payload, raw_body, headers, source_modified_at, ord)
 ),
 inserted AS (
-    INSERT INTO tds_inbox_events (source, entity, entity_id, action, idempotency_key, content_hash,
+    INSERT INTO tds.tds_inbox_events (source, entity, entity_id, action, idempotency_key, content_hash,
                                   payload, raw_body, headers, source_modified_at)
     SELECT source, entity, entity_id, action, idempotency_key, content_hash,
            CAST(payload AS jsonb), raw_body, CAST(headers AS jsonb), source_modified_at
@@ -35,23 +35,23 @@ inserted AS (
     RETURNING id, entity, entity_id, idempotency_key
 ),
 queued AS (
-    INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key, max_attempts)
+    INSERT INTO tds.tds_sync_queue (inbox_event_id, entity, entity_key, max_attempts)
     SELECT id, entity, entity || ':' || entity_id, :max_attempts FROM inserted ORDER BY id
 )
 SELECT id, idempotency_key, true AS is_new FROM inserted
 UNION ALL
-SELECT e.id, e.idempotency_key, false FROM tds_inbox_events AS e
+SELECT e.id, e.idempotency_key, false FROM tds.tds_inbox_events AS e
 WHERE e.idempotency_key = ANY(CAST(:keys AS text[]))
 """)
 
 # The inbox ids of idempotency keys (duplicates that a concurrent transaction inserted).
-SELECT_IDS_BY_KEY = text("""
-SELECT id, idempotency_key FROM tds_inbox_events WHERE idempotency_key = ANY(CAST(:keys AS text[]))
+SELECT_IDS_BY_KEY = tds_text("""
+SELECT id, idempotency_key FROM tds.tds_inbox_events WHERE idempotency_key = ANY(CAST(:keys AS text[]))
 """)
 
 # Keeps a verified but unusable delivery for triage: status rejected, the error, and no queue row.
-INSERT_REJECTED = text("""
-INSERT INTO tds_inbox_events (source, entity, idempotency_key, content_hash, raw_body, headers,
+INSERT_REJECTED = tds_text("""
+INSERT INTO tds.tds_inbox_events (source, entity, idempotency_key, content_hash, raw_body, headers,
                               status, error)
 VALUES (:source, :entity, :key, :content_hash, :raw_body, CAST(:headers AS jsonb), :status, :error)
 ON CONFLICT (idempotency_key) DO NOTHING

@@ -5,43 +5,44 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.db.schema import tds_text
 
 # Job counts per status: every job still to run or that needs attention (pending, processing, dead,
 # cancelled), and the jobs that finished well (succeeded, skipped) in the last :finished_s seconds only.
 # Both are index-only range scans (ix_tds_sync_queue_status_id, _status_updated); counting every
 # succeeded job ever would read the whole table (~150 ms at a million rows).
-STATUS_COUNTS_SQL = text("""
-SELECT status, count(*) FROM tds_sync_queue
+STATUS_COUNTS_SQL = tds_text("""
+SELECT status, count(*) FROM tds.tds_sync_queue
 WHERE status IN ('pending', 'processing', 'dead', 'cancelled') GROUP BY status
 UNION ALL
-SELECT status, count(*) FROM tds_sync_queue
+SELECT status, count(*) FROM tds.tds_sync_queue
 WHERE status IN ('succeeded', 'skipped') AND updated_at >= now() - make_interval(secs => :finished_s)
 GROUP BY status
 """)
 
 # Percentiles of webhook/pull-to-ERP time (ms) for events received in the window and processed since.
-LATENCY_SQL = text("""
+LATENCY_SQL = tds_text("""
 SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
            ORDER BY EXTRACT(EPOCH FROM processed_at - received_at) * 1000),
        count(*)
-FROM tds_inbox_events
+FROM tds.tds_inbox_events
 WHERE received_at >= now() - make_interval(secs => :window_s) AND processed_at IS NOT NULL
 """)
 
 # The distinct metric names sampled in the window: a loose index scan over ix_tds_metrics_name_sampled,
 # one index probe per name instead of a scan of every sample.
-METRIC_NAMES_SQL = text("""
+METRIC_NAMES_SQL = tds_text("""
 WITH RECURSIVE names(name) AS (
-    (SELECT name FROM tds_metrics ORDER BY name LIMIT 1)
+    (SELECT name FROM tds.tds_metrics ORDER BY name LIMIT 1)
     UNION ALL
-    SELECT (SELECT m.name FROM tds_metrics AS m WHERE m.name > names.name ORDER BY m.name LIMIT 1)
+    SELECT (SELECT m.name FROM tds.tds_metrics AS m WHERE m.name > names.name ORDER BY m.name LIMIT 1)
     FROM names WHERE names.name IS NOT NULL
 )
 SELECT name FROM names
 WHERE name IS NOT NULL
-  AND EXISTS (SELECT 1 FROM tds_metrics AS m
+  AND EXISTS (SELECT 1 FROM tds.tds_metrics AS m
               WHERE m.name = names.name AND m.sampled_at >= now() - make_interval(secs => :window_s))
 LIMIT :max_names
 """)
@@ -49,12 +50,12 @@ LIMIT :max_names
 # The named metrics' samples in the window, averaged per time bucket and label set, then combined over
 # label sets: summed (a gauge per entity becomes one total line), except durations (names ending in _s
 # or _ms, such as sync_lag_s per entity), whose worst value is the one to see.
-METRIC_SERIES_SQL = text("""
+METRIC_SERIES_SQL = tds_text("""
 SELECT name, bucket, CASE WHEN name ~ '_m?s$' THEN max(value) ELSE sum(value) END FROM (
     SELECT name, date_bin(make_interval(secs => :bucket_s), sampled_at, TIMESTAMPTZ '2000-01-01 00:00Z')
                AS bucket,
            labels, avg(value) AS value
-    FROM tds_metrics
+    FROM tds.tds_metrics
     WHERE name = ANY(CAST(:names AS text[])) AND sampled_at >= now() - make_interval(secs => :window_s)
     GROUP BY 1, 2, 3
 ) AS per_labels
@@ -62,13 +63,13 @@ GROUP BY name, bucket ORDER BY name, bucket
 """)
 
 # Whether some process holds the pull scheduler's advisory lock (a bigint key: high and low 32 bits).
-SCHEDULER_HELD_SQL = text("""
+SCHEDULER_HELD_SQL = tds_text("""
 SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
                  AND classid = CAST(:key AS bigint) >> 32 AND objid = CAST(:key AS bigint) & 4294967295),
-       (SELECT max(started_at) FROM tds_sync_runs WHERE mode = 'incremental')
+       (SELECT max(started_at) FROM tds.tds_sync_runs WHERE mode = 'incremental')
 """)
 
-PING_SQL = text("SELECT 1")
+PING_SQL = tds_text("SELECT 1")
 
 
 class OverviewRepository:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
 from tds.queue.dead_letters import ERROR_GROUP_SQL
 from tds.queue.operator_repository import REPLAYABLE
 
@@ -23,19 +23,21 @@ WHERE (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
 
 # A page of jobs matching the filter, newest first, keyset-paged by id (no OFFSET on a large table).
 # Entity and status filters walk ix_tds_sync_queue_entity_status_id / _status_id backwards.
-LIST_JOBS_SQL = text(
-    f"SELECT {_JOB_COLUMNS} FROM tds_sync_queue {_JOB_FILTER}"
+LIST_JOBS_SQL = tds_text(
+    f"SELECT {_JOB_COLUMNS} FROM tds.tds_sync_queue {_JOB_FILTER}"
     " AND (CAST(:before_id AS bigint) IS NULL OR id < CAST(:before_id AS bigint))"
     " ORDER BY id DESC LIMIT :limit"
 )
 
 # How many jobs match the filter, counted no further than :cap (so a count never reads a million rows).
-COUNT_JOBS_SQL = text(f"SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue {_JOB_FILTER} LIMIT :cap) AS m")
+COUNT_JOBS_SQL = tds_text(
+    f"SELECT count(*) FROM (SELECT 1 FROM tds.tds_sync_queue {_JOB_FILTER} LIMIT :cap) AS m"
+)
 
 # How many inbox events a filtered replay would select (the replay's own WHERE), counted up to :cap.
-COUNT_REPLAYABLE_SQL = text(f"""
+COUNT_REPLAYABLE_SQL = tds_text(f"""
 SELECT count(*) FROM (
-    SELECT 1 FROM tds_inbox_events WHERE {REPLAYABLE}
+    SELECT 1 FROM tds.tds_inbox_events WHERE {REPLAYABLE}
       AND (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
       AND (CAST(:since AS timestamptz) IS NULL OR received_at >= CAST(:since AS timestamptz))
       AND (CAST(:until AS timestamptz) IS NULL OR received_at < CAST(:until AS timestamptz))
@@ -44,54 +46,54 @@ SELECT count(*) FROM (
 """)
 
 # One job.
-GET_JOB_SQL = text(f"SELECT {_JOB_COLUMNS} FROM tds_sync_queue WHERE id = :id")
+GET_JOB_SQL = tds_text(f"SELECT {_JOB_COLUMNS} FROM tds.tds_sync_queue WHERE id = :id")
 
 # The inbox event a job applies, with its payload as indented JSON text.
-GET_EVENT_SQL = text("""
+GET_EVENT_SQL = tds_text("""
 SELECT id, source, entity, entity_id, action, status, received_at, processed_at, source_modified_at,
        error, jsonb_pretty(payload) AS payload
-FROM tds_inbox_events WHERE id = :id
+FROM tds.tds_inbox_events WHERE id = :id
 """)
 
 # What each attempt of a job came to, oldest first.
-JOB_LOGS_SQL = text("""
-SELECT created_at, outcome, message, duration_ms, worker_id FROM tds_sync_logs
+JOB_LOGS_SQL = tds_text("""
+SELECT created_at, outcome, message, duration_ms, worker_id FROM tds.tds_sync_logs
 WHERE queue_job_id = :id ORDER BY id LIMIT 200
 """)
 
 # The dead-letter entries a job produced, with tracebacks.
-JOB_DEAD_LETTERS_SQL = text("""
+JOB_DEAD_LETTERS_SQL = tds_text("""
 SELECT id, error, traceback, failed_at, replayed_at, resolved_at, discarded_at, discard_reason
-FROM tds_dead_letter_queue WHERE queue_job_id = :id ORDER BY id
+FROM tds.tds_dead_letter_queue WHERE queue_job_id = :id ORDER BY id
 """)
 
 # The ERP changes a job made (before/after and the changed fields).
-JOB_AUDIT_SQL = text("""
-SELECT id, erp_table, action, before, after, changed_fields, changed_at FROM tds_audit_trail
+JOB_AUDIT_SQL = tds_text("""
+SELECT id, erp_table, action, before, after, changed_fields, changed_at FROM tds.tds_audit_trail
 WHERE queue_job_id = :id ORDER BY id LIMIT 50
 """)
 
 # Open dead letters grouped by entity and the first line of their error, largest group first.
-DEAD_LETTER_GROUPS_SQL = text(f"""
+DEAD_LETTER_GROUPS_SQL = tds_text(f"""
 SELECT entity, {ERROR_GROUP_SQL} AS error, count(*) AS entries, min(failed_at) AS first_failed_at,
        max(failed_at) AS last_failed_at, max(id) AS newest_id
-FROM tds_dead_letter_queue WHERE resolved_at IS NULL
+FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL
 GROUP BY 1, 2 ORDER BY entries DESC, last_failed_at DESC LIMIT :limit
 """)
 
 # The newest open dead letters of one group.
-GROUP_ENTRIES_SQL = text(f"""
+GROUP_ENTRIES_SQL = tds_text(f"""
 SELECT id, queue_job_id, inbox_event_id, entity_key, attempts, error, failed_at
-FROM tds_dead_letter_queue
+FROM tds.tds_dead_letter_queue
 WHERE resolved_at IS NULL AND entity = :entity AND {ERROR_GROUP_SQL} = :error
 ORDER BY id DESC LIMIT :limit
 """)
 
 # Recently closed dead letters (replayed or discarded), newest first.
-CLOSED_DEAD_LETTERS_SQL = text("""
+CLOSED_DEAD_LETTERS_SQL = tds_text("""
 SELECT id, queue_job_id, inbox_event_id, entity_key, error, replayed_at, discarded_at, discard_reason,
        resolved_at
-FROM tds_dead_letter_queue WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC LIMIT :limit
+FROM tds.tds_dead_letter_queue WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC LIMIT :limit
 """)
 
 

@@ -5,27 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
+
 # The newest inbox events of one Zoho id (optionally of one entity), through ix_tds_inbox_events_entity_id.
-EVENTS_SQL = text("""
+EVENTS_SQL = tds_text("""
 SELECT id, source, entity, action, status, received_at, processed_at, source_modified_at, error
-FROM tds_inbox_events
+FROM tds.tds_inbox_events
 WHERE entity_id = :zoho_id AND (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
 ORDER BY id DESC LIMIT :limit
 """)
 
 # The jobs of those events, newest first.
-JOBS_SQL = text("""
+JOBS_SQL = tds_text("""
 SELECT id, inbox_event_id, entity, status, attempts, max_attempts, created_at, finished_at, last_error
-FROM tds_sync_queue WHERE inbox_event_id = ANY(CAST(:event_ids AS bigint[])) ORDER BY id DESC LIMIT :limit
+FROM tds.tds_sync_queue WHERE inbox_event_id = ANY(CAST(:event_ids AS bigint[])) ORDER BY id DESC LIMIT :limit
 """)
 
 # The audit trail of one record, newest first (ix_tds_audit_trail_entity).
-AUDIT_SQL = text("""
+AUDIT_SQL = tds_text("""
 SELECT id, erp_table, action, before, after, changed_fields, changed_at, queue_job_id, source
-FROM tds_audit_trail WHERE entity = :entity AND entity_id = :zoho_id ORDER BY changed_at DESC, id DESC
+FROM tds.tds_audit_trail WHERE entity = :entity AND entity_id = :zoho_id ORDER BY changed_at DESC, id DESC
 LIMIT :limit
 """)
 

@@ -10,63 +10,65 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.db.schema import tds_text
 
 # Jobs pending, processing and dead, each count stopping at :cap. The statuses are written out so
 # that each count reads its own partial index (pending: the claim's, processing: the lease's).
-QUEUE_DEPTH_SQL = text("""
-SELECT (SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue WHERE status = 'pending' LIMIT :cap) AS p),
-       (SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue WHERE status = 'processing' LIMIT :cap) AS r),
-       (SELECT count(*) FROM (SELECT 1 FROM tds_sync_queue WHERE status = 'dead' LIMIT :cap) AS d)
+QUEUE_DEPTH_SQL = tds_text("""
+SELECT (SELECT count(*) FROM (SELECT 1 FROM tds.tds_sync_queue WHERE status = 'pending' LIMIT :cap) AS p),
+       (SELECT count(*) FROM (SELECT 1 FROM tds.tds_sync_queue WHERE status = 'processing' LIMIT :cap) AS r),
+       (SELECT count(*) FROM (SELECT 1 FROM tds.tds_sync_queue WHERE status = 'dead' LIMIT :cap) AS d)
 """)
 DEPTH_STATUSES = ("pending", "processing", "dead")
 
 # The age of the oldest job ready to run (the partial index on pending jobs' created_at).
-OLDEST_READY_SQL = text("""
-SELECT EXTRACT(EPOCH FROM now() - created_at) FROM tds_sync_queue
+OLDEST_READY_SQL = tds_text("""
+SELECT EXTRACT(EPOCH FROM now() - created_at) FROM tds.tds_sync_queue
 WHERE status = 'pending' AND run_after <= now() ORDER BY created_at LIMIT 1
 """)
 
 # Finished attempts in the window and how many of them failed (a retry or a dead letter).
-ATTEMPTS_SQL = text("""
+ATTEMPTS_SQL = tds_text("""
 SELECT count(*) FILTER (WHERE outcome <> 'deferred'), count(*) FILTER (WHERE outcome IN ('retry', 'dead'))
-FROM tds_sync_logs WHERE created_at >= now() - make_interval(secs => :window_s)
+FROM tds.tds_sync_logs WHERE created_at >= now() - make_interval(secs => :window_s)
 """)
 
 # Attempts in the window by entity and outcome (for /metrics).
-ATTEMPTS_BY_ENTITY_SQL = text("""
-SELECT entity, outcome, count(*) FROM tds_sync_logs
+ATTEMPTS_BY_ENTITY_SQL = tds_text("""
+SELECT entity, outcome, count(*) FROM tds.tds_sync_logs
 WHERE created_at >= now() - make_interval(secs => :window_s) GROUP BY entity, outcome
 """)
 
 # Open dead letters, and those of them that arrived within the window.
-DEAD_LETTERS_SQL = text("""
+DEAD_LETTERS_SQL = tds_text("""
 SELECT count(*) FILTER (WHERE failed_at >= now() - make_interval(secs => :window_s)), count(*)
-FROM tds_dead_letter_queue WHERE resolved_at IS NULL
+FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL
 """)
 
 # Per entity: the last accepted delivery (webhook or pulled record) and the last successful pull run.
-LAST_SUCCESS_SQL = text("""
+LAST_SUCCESS_SQL = tds_text("""
 SELECT e.entity, GREATEST(
-    (SELECT max(i.received_at) FROM tds_inbox_events AS i
+    (SELECT max(i.received_at) FROM tds.tds_inbox_events AS i
      WHERE i.entity = e.entity AND i.status <> 'rejected'),
-    (SELECT max(r.finished_at) FROM tds_sync_runs AS r WHERE r.entity = e.entity AND r.status = 'succeeded'))
+    (SELECT max(r.finished_at) FROM tds.tds_sync_runs AS r
+     WHERE r.entity = e.entity AND r.status = 'succeeded'))
 FROM unnest(CAST(:entities AS text[])) AS e(entity)
 """)
 
 # Workers heard from within the horizon, with the breakers they last reported.
-WORKERS_SQL = text("""
-SELECT worker_id, hostname, state, last_seen_at, breakers FROM tds_worker_heartbeats
+WORKERS_SQL = tds_text("""
+SELECT worker_id, hostname, state, last_seen_at, breakers FROM tds.tds_worker_heartbeats
 WHERE last_seen_at >= now() - make_interval(secs => :horizon_s) ORDER BY worker_id
 """)
 
 # Inbox -> ERP latency of the events applied within the window (their log row is written with the ERP
 # change), as cumulative counts per upper bound, plus the count and the sum of seconds.
-LATENCY_BUCKETS_SQL = text("""
+LATENCY_BUCKETS_SQL = tds_text("""
 WITH recent AS (
     SELECT EXTRACT(EPOCH FROM l.created_at - i.received_at) AS s
-    FROM tds_sync_logs AS l JOIN tds_inbox_events AS i ON i.id = l.inbox_event_id
+    FROM tds.tds_sync_logs AS l JOIN tds.tds_inbox_events AS i ON i.id = l.inbox_event_id
     WHERE l.created_at >= now() - make_interval(secs => :window_s)
       AND l.outcome IN ('inserted', 'updated', 'deleted', 'unchanged', 'stale')
 )
@@ -76,37 +78,37 @@ FROM unnest(CAST(:bounds AS float8[])) AS b(le) ORDER BY b.le
 """)
 
 # Pull totals over all runs, by entity (runs are few: one per entity per interval).
-PULL_TOTALS_SQL = text("""
+PULL_TOTALS_SQL = tds_text("""
 SELECT entity, COALESCE(sum(records), 0), COALESCE(sum(pages), 0), count(*) FILTER (WHERE status = 'failed')
-FROM tds_sync_runs GROUP BY entity
+FROM tds.tds_sync_runs GROUP BY entity
 """)
 
 # Log rows per entity and outcome created in [:since, :until) (the /metrics counters advance by this).
-LOG_COUNTS_SQL = text("""
-SELECT entity, outcome, count(*) FROM tds_sync_logs
+LOG_COUNTS_SQL = tds_text("""
+SELECT entity, outcome, count(*) FROM tds.tds_sync_logs
 WHERE created_at >= :since AND created_at < :until GROUP BY entity, outcome
 """)
 
 # Inbox events per source and entity received in [:since, :until).
-INBOX_COUNTS_SQL = text("""
-SELECT source, COALESCE(entity, ''), count(*) FROM tds_inbox_events
+INBOX_COUNTS_SQL = tds_text("""
+SELECT source, COALESCE(entity, ''), count(*) FROM tds.tds_inbox_events
 WHERE received_at >= :since AND received_at < :until GROUP BY source, entity
 """)
 
 # Worker rows by state, with each worker's own job counters (for per-worker counters).
-WORKER_COUNTERS_SQL = text("""
+WORKER_COUNTERS_SQL = tds_text("""
 SELECT worker_id, state, processed, failed, breakers,
        last_seen_at >= now() - make_interval(secs => :live_s) AS live
-FROM tds_worker_heartbeats WHERE last_seen_at >= now() - make_interval(secs => :horizon_s)
+FROM tds.tds_worker_heartbeats WHERE last_seen_at >= now() - make_interval(secs => :horizon_s)
 """)
 
 # When the last incremental pull succeeded, and when the monitor last wrote a snapshot.
-LAST_ROUNDS_SQL = text("""
-SELECT (SELECT max(finished_at) FROM tds_sync_runs WHERE mode = 'incremental' AND status = 'succeeded'),
-       (SELECT max(sampled_at) FROM tds_metrics)
+LAST_ROUNDS_SQL = tds_text("""
+SELECT (SELECT max(finished_at) FROM tds.tds_sync_runs WHERE mode = 'incremental' AND status = 'succeeded'),
+       (SELECT max(sampled_at) FROM tds.tds_metrics)
 """)
 
-NOW_SQL = text("SELECT now()")
+NOW_SQL = tds_text("SELECT now()")
 
 
 @dataclass(frozen=True)

@@ -19,18 +19,18 @@ import tds.queue.models
 import tds.reconcile.models
 import tds.worker.models  # noqa: F401  (each import registers its tables on Base.metadata)
 from tds.db.base import Base
+from tds.db.schema import LOGICAL_SCHEMA
 from tds.entities.tables import ERP_METADATA
 
-TARGET_METADATA: list[MetaData] = [Base.metadata, ERP_METADATA]
-MANAGED_SCHEMAS = {None, "public", ERP_METADATA.schema}
+TDS_METADATA: MetaData = Base.metadata
+TARGET_METADATA: list[MetaData] = [TDS_METADATA, ERP_METADATA]
+MANAGED_SCHEMAS = {LOGICAL_SCHEMA, ERP_METADATA.schema}
+
+__all__ = ["ERP_METADATA", "TARGET_METADATA", "TDS_METADATA", "include_object"]
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Only our own tables take part in autogenerate and `alembic check`."""
+    """Only our own schemas take part in autogenerate and `alembic check`."""
     if type_ == "table":
-        schema = getattr(obj, "schema", None)
-        if schema not in MANAGED_SCHEMAS:
-            return False
-        if schema in (None, "public"):
-            return bool(name and name.startswith("tds_")) or name == "alembic_version"
+        return getattr(obj, "schema", None) in MANAGED_SCHEMAS
     return True

@@ -6,45 +6,45 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from tds.db.locks import AdvisoryLock
+from tds.db.schema import tds_text
 
 # Starts a run; the row is the run's live progress record.
-INSERT_RUN = text(
-    "INSERT INTO tds_sync_runs (entity, mode, status, details) VALUES (:entity, :mode, 'running', "
+INSERT_RUN = tds_text(
+    "INSERT INTO tds.tds_sync_runs (entity, mode, status, details) VALUES (:entity, :mode, 'running', "
     "CAST(:details AS jsonb)) RETURNING id"
 )
 # Adds one page's counters to a run and stamps its heartbeat.
-ADD_PROGRESS = text(
-    "UPDATE tds_sync_runs SET pages = pages + :pages, records = records + :records, "
+ADD_PROGRESS = tds_text(
+    "UPDATE tds.tds_sync_runs SET pages = pages + :pages, records = records + :records, "
     "enqueued = enqueued + :enqueued, skipped = skipped + :skipped, failed = failed + :failed, "
     "heartbeat_at = now() WHERE id = :id RETURNING cancel_requested"
 )
 # Ends a run (succeeded, failed, cancelled) unless it already ended.
-FINISH_RUN = text(
-    "UPDATE tds_sync_runs SET status = :status, error = :error, finished_at = now(), heartbeat_at = now() "
-    "WHERE id = :id AND finished_at IS NULL"
+FINISH_RUN = tds_text(
+    "UPDATE tds.tds_sync_runs SET status = :status, error = :error, finished_at = now(), "
+    "heartbeat_at = now() WHERE id = :id AND finished_at IS NULL"
 )
 # Asks a running run to stop after its current page.
-REQUEST_CANCEL = text(
-    "UPDATE tds_sync_runs SET cancel_requested = true WHERE id = :id AND finished_at IS NULL RETURNING id"
+REQUEST_CANCEL = tds_text(
+    "UPDATE tds.tds_sync_runs SET cancel_requested = true WHERE id = :id AND finished_at IS NULL RETURNING id"
 )
 # Marks runs whose process died (no heartbeat for a while) as interrupted, so they can resume.
-MARK_INTERRUPTED = text(
-    "UPDATE tds_sync_runs SET status = 'interrupted', finished_at = now(), error = 'no heartbeat' "
+MARK_INTERRUPTED = tds_text(
+    "UPDATE tds.tds_sync_runs SET status = 'interrupted', finished_at = now(), error = 'no heartbeat' "
     "WHERE finished_at IS NULL AND heartbeat_at < now() - make_interval(secs => :stale_s) RETURNING id"
 )
-SELECT_RUN = text("SELECT * FROM tds_sync_runs WHERE id = :id")
-SELECT_RUNS = text("SELECT * FROM tds_sync_runs ORDER BY id DESC LIMIT :limit")
-SELECT_CURSOR = text(
-    "SELECT entity, mode, last_modified_at, next_page, run_id FROM tds_sync_cursors "
+SELECT_RUN = tds_text("SELECT * FROM tds.tds_sync_runs WHERE id = :id")
+SELECT_RUNS = tds_text("SELECT * FROM tds.tds_sync_runs ORDER BY id DESC LIMIT :limit")
+SELECT_CURSOR = tds_text(
+    "SELECT entity, mode, last_modified_at, next_page, run_id FROM tds.tds_sync_cursors "
     "WHERE entity = :entity AND mode = :mode"
 )
 # Moves a cursor; called in the same transaction that enqueued the page it describes.
-UPSERT_CURSOR = text(
-    "INSERT INTO tds_sync_cursors (entity, mode, last_modified_at, next_page, run_id, updated_at) "
+UPSERT_CURSOR = tds_text(
+    "INSERT INTO tds.tds_sync_cursors (entity, mode, last_modified_at, next_page, run_id, updated_at) "
     "VALUES (:entity, :mode, :last_modified_at, :next_page, :run_id, now()) "
     "ON CONFLICT (entity, mode) DO UPDATE SET last_modified_at = EXCLUDED.last_modified_at, "
     "next_page = EXCLUDED.next_page, run_id = EXCLUDED.run_id, updated_at = now()"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
 from tds.queue.jobs import ReplayResult
 from tds.queue.operator_repository import ENQUEUE_TAIL, REPLAYABLE
 
@@ -14,17 +14,17 @@ from tds.queue.operator_repository import ENQUEUE_TAIL, REPLAYABLE
 ERROR_GROUP_SQL = "left(regexp_replace(split_part(error, E'\\n', 1), '[0-9]+', '#', 'g'), 200)"
 
 # Replays the inbox events of every open dead letter of one entity whose error falls in one group.
-REPLAY_GROUP_SQL = text(
+REPLAY_GROUP_SQL = tds_text(
     f"""WITH targets AS (
-    SELECT id, entity, entity_id FROM tds_inbox_events WHERE {REPLAYABLE}
-      AND id IN (SELECT inbox_event_id FROM tds_dead_letter_queue
+    SELECT id, entity, entity_id FROM tds.tds_inbox_events WHERE {REPLAYABLE}
+      AND id IN (SELECT inbox_event_id FROM tds.tds_dead_letter_queue
                  WHERE resolved_at IS NULL AND entity = :entity AND {ERROR_GROUP_SQL} = :error)"""
     + ENQUEUE_TAIL
 )
 
 # Closes one open dead letter without running it again, keeping who-knows-why in discard_reason.
-DISCARD_SQL = text("""
-UPDATE tds_dead_letter_queue SET resolved_at = now(), discarded_at = now(), discard_reason = :reason
+DISCARD_SQL = tds_text("""
+UPDATE tds.tds_dead_letter_queue SET resolved_at = now(), discarded_at = now(), discard_reason = :reason
 WHERE id = :id AND resolved_at IS NULL
 RETURNING id
 """)

@@ -5,26 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
 from tds.queue.jobs import DeadLetterView, ReplayFilter, ReplayResult
 
 # The rest of a replay statement after its `WITH targets AS (..` (the inbox events to run again): a
 # new pending job per target without an active one, its inbox event reset, its dead letters closed.
 ENQUEUE_TAIL = """
 ), fresh AS (
-    INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key, max_attempts)
+    INSERT INTO tds.tds_sync_queue (inbox_event_id, entity, entity_key, max_attempts)
     SELECT t.id, t.entity, t.entity || ':' || t.entity_id, :max_attempts FROM targets AS t
-    WHERE NOT EXISTS (SELECT 1 FROM tds_sync_queue AS q
+    WHERE NOT EXISTS (SELECT 1 FROM tds.tds_sync_queue AS q
                       WHERE q.inbox_event_id = t.id AND q.status IN ('pending', 'processing'))
     ORDER BY t.id
     RETURNING inbox_event_id
 ), reset AS (
-    UPDATE tds_inbox_events AS i SET status = 'received', processed_at = NULL, error = NULL
+    UPDATE tds.tds_inbox_events AS i SET status = 'received', processed_at = NULL, error = NULL
     FROM fresh WHERE i.id = fresh.inbox_event_id
 ), replayed AS (
-    UPDATE tds_dead_letter_queue AS d SET replayed_at = now(), resolved_at = now()
+    UPDATE tds.tds_dead_letter_queue AS d SET replayed_at = now(), resolved_at = now()
     FROM fresh WHERE d.inbox_event_id = fresh.inbox_event_id AND d.resolved_at IS NULL
 )
 SELECT (SELECT count(*) FROM targets), (SELECT count(*) FROM fresh)
@@ -33,15 +33,15 @@ SELECT (SELECT count(*) FROM targets), (SELECT count(*) FROM fresh)
 REPLAYABLE = "entity IS NOT NULL AND entity_id IS NOT NULL AND status <> 'rejected'"
 
 # Replays one inbox event: a new pending job (unless one is active), inbox reset, its DLQ entries closed.
-REPLAY_EVENT_SQL = text(
-    f"WITH targets AS (SELECT id, entity, entity_id FROM tds_inbox_events WHERE id = :inbox_event_id "
+REPLAY_EVENT_SQL = tds_text(
+    f"WITH targets AS (SELECT id, entity, entity_id FROM tds.tds_inbox_events WHERE id = :inbox_event_id "
     f"AND {REPLAYABLE}" + ENQUEUE_TAIL
 )
 
 # Replays every inbox event matching the filter (each given field must match), in event order.
-REPLAY_MATCHING_SQL = text(
+REPLAY_MATCHING_SQL = tds_text(
     f"""WITH targets AS (
-    SELECT id, entity, entity_id FROM tds_inbox_events WHERE {REPLAYABLE}
+    SELECT id, entity, entity_id FROM tds.tds_inbox_events WHERE {REPLAYABLE}
       AND (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
       AND (CAST(:since AS timestamptz) IS NULL OR received_at >= CAST(:since AS timestamptz))
       AND (CAST(:until AS timestamptz) IS NULL OR received_at < CAST(:until AS timestamptz))
@@ -55,24 +55,26 @@ _DLQ_COLUMNS = (
 )
 
 # One dead-letter entry with its traceback.
-GET_DEAD_LETTER_SQL = text(f"SELECT {_DLQ_COLUMNS}, traceback FROM tds_dead_letter_queue WHERE id = :id")
+GET_DEAD_LETTER_SQL = tds_text(
+    f"SELECT {_DLQ_COLUMNS}, traceback FROM tds.tds_dead_letter_queue WHERE id = :id"
+)
 
 # A page of dead letters, newest first, optionally one entity's, optionally only the open ones.
-LIST_DEAD_LETTERS_SQL = text(f"""
-SELECT {_DLQ_COLUMNS} FROM tds_dead_letter_queue
+LIST_DEAD_LETTERS_SQL = tds_text(f"""
+SELECT {_DLQ_COLUMNS} FROM tds.tds_dead_letter_queue
 WHERE (CAST(:entity AS text) IS NULL OR entity = CAST(:entity AS text))
   AND (NOT :open_only OR resolved_at IS NULL)
 ORDER BY id DESC LIMIT :limit OFFSET :offset
 """)
 
 # Job counts per entity and status.
-QUEUE_COUNTS_SQL = text("SELECT entity, status, count(*) FROM tds_sync_queue GROUP BY entity, status")
+QUEUE_COUNTS_SQL = tds_text("SELECT entity, status, count(*) FROM tds.tds_sync_queue GROUP BY entity, status")
 
 # The age in seconds of the oldest job that is ready to run, and how many dead letters are open.
-BACKLOG_SQL = text("""
-SELECT (SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM tds_sync_queue
+BACKLOG_SQL = tds_text("""
+SELECT (SELECT EXTRACT(EPOCH FROM now() - min(created_at)) FROM tds.tds_sync_queue
         WHERE status = 'pending' AND run_after <= now()),
-       (SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL)
+       (SELECT count(*) FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL)
 """)
 
 

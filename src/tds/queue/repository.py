@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import orjson
-from sqlalchemy import RowMapping, text
+from sqlalchemy import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
 from tds.queue.jobs import (
     ClaimedJob,
     Completion,
@@ -26,12 +27,12 @@ log = logging.getLogger(__name__)
 
 # Claims up to :batch_size ready jobs in one statement. A job waits while an earlier job of its record
 # is pending or another job of its record is processing: one record never runs twice at once, in order.
-CLAIM_SQL = text("""
+CLAIM_SQL = tds_text("""
 WITH ready AS (
-    SELECT q.id FROM tds_sync_queue AS q
+    SELECT q.id FROM tds.tds_sync_queue AS q
     WHERE q.status = 'pending' AND q.run_after <= now()
       AND NOT EXISTS (
-          SELECT 1 FROM tds_sync_queue AS e
+          SELECT 1 FROM tds.tds_sync_queue AS e
           WHERE e.entity_key = q.entity_key AND e.id <> q.id
             AND e.status IN ('pending', 'processing')
             AND (e.status = 'processing' OR e.id < q.id))
@@ -39,7 +40,7 @@ WITH ready AS (
     LIMIT :batch_size
     FOR UPDATE OF q SKIP LOCKED
 ), claimed AS (
-    UPDATE tds_sync_queue AS q
+    UPDATE tds.tds_sync_queue AS q
     SET status = 'processing', locked_by = :worker_id, attempts = q.attempts + 1, updated_at = now(),
         locked_until = now() + make_interval(secs => :lease_s)
     FROM ready WHERE q.id = ready.id
@@ -47,7 +48,7 @@ WITH ready AS (
 )
 SELECT c.id AS job_id, c.inbox_event_id, c.entity, c.entity_key, c.attempts, c.max_attempts,
        i.entity_id, i.action, CAST(i.payload AS text) AS payload, i.source, i.source_modified_at
-FROM claimed AS c JOIN tds_inbox_events AS i ON i.id = c.inbox_event_id
+FROM claimed AS c JOIN tds.tds_inbox_events AS i ON i.id = c.inbox_event_id
 ORDER BY c.id
 """)
 
@@ -57,16 +58,16 @@ ORDER BY c.id
 # claim lost in a server crash only leaves its jobs pending.
 CLAIM_TRIES = 3
 UNIQUE_VIOLATION = "23505"
-CLAIM_SETTINGS_SQL = text(
+CLAIM_SETTINGS_SQL = tds_text(
     "SELECT set_config('enable_bitmapscan', 'off', true), set_config('synchronous_commit', 'off', true)"
 )
 
 # Finishes jobs this worker still holds, stamps their inbox events and writes one log row per job, in
 # one statement inside the handler's transaction. The ids also filter by primary key (= ANY) so that
 # the planner need not scan every job in processing.
-COMPLETE_SQL = text("""
+COMPLETE_SQL = tds_text("""
 WITH done AS (
-    UPDATE tds_sync_queue AS q
+    UPDATE tds.tds_sync_queue AS q
     SET status = d.status, finished_at = now(), updated_at = now(), locked_until = NULL, last_error = NULL
     FROM unnest(CAST(:job_ids AS bigint[]), CAST(:statuses AS text[]), CAST(:outcomes AS text[]),
                 CAST(:durations_ms AS float8[])) AS d(id, status, outcome, duration_ms)
@@ -74,13 +75,13 @@ WITH done AS (
       AND q.status = 'processing' AND q.locked_by = :worker_id
     RETURNING q.id, q.inbox_event_id, q.entity, d.status, d.outcome, d.duration_ms
 ), stamped AS (
-    UPDATE tds_inbox_events AS i
+    UPDATE tds.tds_inbox_events AS i
     SET status = CASE done.status WHEN 'skipped' THEN 'skipped' ELSE 'processed' END,
         processed_at = now(), error = NULL
     FROM done WHERE i.id = done.inbox_event_id
     RETURNING i.id, i.entity_id
 ), logged AS (
-    INSERT INTO tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, duration_ms,
+    INSERT INTO tds.tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, duration_ms,
                                worker_id)
     SELECT done.id, done.inbox_event_id, done.entity, stamped.entity_id, done.outcome,
            done.duration_ms, :worker_id
@@ -90,8 +91,8 @@ SELECT count(*) FROM done
 """)
 
 # Puts failed attempts this worker holds back to pending, each after its own delay.
-RESCHEDULE_SQL = text("""
-UPDATE tds_sync_queue AS q
+RESCHEDULE_SQL = tds_text("""
+UPDATE tds.tds_sync_queue AS q
 SET status = 'pending', run_after = now() + make_interval(secs => r.delay_s), last_error = r.error,
     locked_by = NULL, locked_until = NULL, updated_at = now()
 FROM unnest(CAST(:job_ids AS bigint[]), CAST(:delays_s AS float8[]), CAST(:errors AS text[]))
@@ -101,21 +102,21 @@ WHERE q.id = r.id AND q.status = 'processing' AND q.locked_by = :worker_id
 
 _DEAD_LETTER_TAIL = """
 ), letters AS (
-    INSERT INTO tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts, error,
+    INSERT INTO tds.tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts, error,
                                        traceback)
     SELECT id, inbox_event_id, entity, entity_key, attempts, error, tb FROM dead
 ), failed AS (
-    UPDATE tds_inbox_events AS i SET status = 'failed', error = dead.error
+    UPDATE tds.tds_inbox_events AS i SET status = 'failed', error = dead.error
     FROM dead WHERE i.id = dead.inbox_event_id
 )
 SELECT count(*) FROM dead
 """
 
 # Moves jobs this worker holds to the dead-letter queue with error and traceback; their inbox events fail.
-DEAD_LETTER_SQL = text(
+DEAD_LETTER_SQL = tds_text(
     """
 WITH dead AS (
-    UPDATE tds_sync_queue AS q
+    UPDATE tds.tds_sync_queue AS q
     SET status = 'dead', finished_at = now(), updated_at = now(), locked_until = NULL, last_error = f.error
     FROM unnest(CAST(:job_ids AS bigint[]), CAST(:errors AS text[]), CAST(:tracebacks AS text[]))
          AS f(id, error, tb)
@@ -125,13 +126,13 @@ WITH dead AS (
 )
 
 # Dead-letters expired leases that were already on their last attempt (a job that keeps killing workers).
-EXPIRE_LAST_ATTEMPTS_SQL = text(
+EXPIRE_LAST_ATTEMPTS_SQL = tds_text(
     """
 WITH dead AS (
-    UPDATE tds_sync_queue AS q
+    UPDATE tds.tds_sync_queue AS q
     SET status = 'dead', finished_at = now(), updated_at = now(), locked_until = NULL,
         last_error = 'lease expired on the last attempt'
-    WHERE q.id IN (SELECT id FROM tds_sync_queue
+    WHERE q.id IN (SELECT id FROM tds.tds_sync_queue
                    WHERE status = 'processing' AND locked_until < now() AND attempts >= max_attempts
                    FOR UPDATE SKIP LOCKED)
     RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, q.last_error AS error,
@@ -141,26 +142,26 @@ WITH dead AS (
 
 # Returns jobs whose lease ran out (their worker died or hung) to pending, to run again anywhere.
 # Rows locked right now belong to a transaction finishing them: skip those rather than wait (no deadlock).
-RECOVER_EXPIRED_SQL = text("""
-UPDATE tds_sync_queue
+RECOVER_EXPIRED_SQL = tds_text("""
+UPDATE tds.tds_sync_queue
 SET status = 'pending', locked_by = NULL, locked_until = NULL, run_after = now(), updated_at = now(),
     last_error = 'lease expired'
-WHERE id IN (SELECT id FROM tds_sync_queue
+WHERE id IN (SELECT id FROM tds.tds_sync_queue
              WHERE status = 'processing' AND locked_until < now() AND attempts < max_attempts
              FOR UPDATE SKIP LOCKED)
 """)
 
 # Hands claimed jobs back unrun (breaker open, shutdown), giving back the attempt the claim took.
-RELEASE_SQL = text("""
-UPDATE tds_sync_queue
+RELEASE_SQL = tds_text("""
+UPDATE tds.tds_sync_queue
 SET status = 'pending', attempts = GREATEST(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
     run_after = now() + make_interval(secs => :delay_s), updated_at = now()
 WHERE id = ANY(CAST(:job_ids AS bigint[])) AND status = 'processing' AND locked_by = :worker_id
 """)
 
 # Hands back everything a stopping worker still holds, unrun.
-RELEASE_WORKER_SQL = text("""
-UPDATE tds_sync_queue
+RELEASE_WORKER_SQL = tds_text("""
+UPDATE tds.tds_sync_queue
 SET status = 'pending', attempts = GREATEST(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
     run_after = now(), updated_at = now()
 WHERE status = 'processing' AND locked_by = :worker_id
@@ -168,9 +169,9 @@ WHERE status = 'processing' AND locked_by = :worker_id
 
 # Extends the lease of jobs a worker is still running (the lease heartbeat). Rows the batch's own
 # transaction has locked are being finished; skipping them avoids a deadlock with that transaction.
-EXTEND_LEASES_SQL = text("""
-UPDATE tds_sync_queue SET locked_until = now() + make_interval(secs => :lease_s)
-WHERE id IN (SELECT id FROM tds_sync_queue
+EXTEND_LEASES_SQL = tds_text("""
+UPDATE tds.tds_sync_queue SET locked_until = now() + make_interval(secs => :lease_s)
+WHERE id IN (SELECT id FROM tds.tds_sync_queue
              WHERE id = ANY(CAST(:job_ids AS bigint[])) AND status = 'processing' AND locked_by = :worker_id
              FOR UPDATE SKIP LOCKED)
 """)

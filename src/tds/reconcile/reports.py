@@ -6,39 +6,41 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
 from tds.entities.mapping import to_json
 from tds.reconcile.compare import Difference
 
-INSERT_RUN = text("INSERT INTO tds_reconcile_runs (entity, repair) VALUES (:entity, :repair) RETURNING id")
-FINISH_RUN = text(
-    "UPDATE tds_reconcile_runs SET status = :status, error = :error, zoho_records = :zoho_records, "
+INSERT_RUN = tds_text(
+    "INSERT INTO tds.tds_reconcile_runs (entity, repair) VALUES (:entity, :repair) RETURNING id"
+)
+FINISH_RUN = tds_text(
+    "UPDATE tds.tds_reconcile_runs SET status = :status, error = :error, zoho_records = :zoho_records, "
     "erp_records = :erp_records, missing = :missing, deleted = :deleted, drift = :drift, "
     "invalid = :invalid, repaired = :repaired, api_calls = :api_calls, finished_at = now() "
     "WHERE id = :id"
 )
-INSERT_DIFFERENCES = text(
-    "INSERT INTO tds_reconcile_differences (run_id, entity, zoho_id, kind, fields, detail, repair) "
+INSERT_DIFFERENCES = tds_text(
+    "INSERT INTO tds.tds_reconcile_differences (run_id, entity, zoho_id, kind, fields, detail, repair) "
     "SELECT :run_id, d.entity, d.zoho_id, d.kind, d.fields, d.detail, d.repair "
     "FROM jsonb_to_recordset(CAST(:rows AS jsonb)) "
     "AS d(entity text, zoho_id text, kind text, fields jsonb, detail jsonb, repair text)"
 )
-SELECT_RUN = text("SELECT * FROM tds_reconcile_runs WHERE id = :id")
+SELECT_RUN = tds_text("SELECT * FROM tds.tds_reconcile_runs WHERE id = :id")
 # The entities the schedule is due for: none of their runs (by any process) started in the interval.
-DUE = text(
+DUE = tds_text(
     "SELECT e.entity FROM unnest(CAST(:entities AS text[])) WITH ORDINALITY AS e(entity, n) "
-    "WHERE NOT EXISTS (SELECT 1 FROM tds_reconcile_runs r WHERE r.entity = e.entity "
+    "WHERE NOT EXISTS (SELECT 1 FROM tds.tds_reconcile_runs r WHERE r.entity = e.entity "
     "AND r.started_at > now() - make_interval(secs => :interval_s)) ORDER BY e.n"
 )
-SELECT_RUNS = text(
-    "SELECT * FROM tds_reconcile_runs WHERE (CAST(:entity AS text) IS NULL OR entity = :entity) "
+SELECT_RUNS = tds_text(
+    "SELECT * FROM tds.tds_reconcile_runs WHERE (CAST(:entity AS text) IS NULL OR entity = :entity) "
     "ORDER BY id DESC LIMIT :limit OFFSET :offset"
 )
-SELECT_DIFFERENCES = text(
+SELECT_DIFFERENCES = tds_text(
     "SELECT id, run_id, entity, zoho_id, kind, fields, detail, repair, found_at "
-    "FROM tds_reconcile_differences WHERE run_id = :run_id "
+    "FROM tds.tds_reconcile_differences WHERE run_id = :run_id "
     "AND (CAST(:kind AS text) IS NULL OR kind = :kind) ORDER BY id LIMIT :limit OFFSET :offset"
 )
 

@@ -10,23 +10,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import TextClause
 from sqlalchemy.ext.asyncio import AsyncSession
 
-FINISHED_EVENTS_SQL = text("""
+from tds.db.schema import tds_text
+
+FINISHED_EVENTS_SQL = tds_text("""
 WITH doomed AS (
-    SELECT e.id FROM tds_inbox_events AS e
+    SELECT e.id FROM tds.tds_inbox_events AS e
     WHERE e.received_at < now() - make_interval(secs => :keep_s) AND e.status <> 'received'
-      AND NOT EXISTS (SELECT 1 FROM tds_sync_queue AS q
+      AND NOT EXISTS (SELECT 1 FROM tds.tds_sync_queue AS q
                       WHERE q.inbox_event_id = e.id AND q.status IN ('pending', 'processing'))
-      AND NOT EXISTS (SELECT 1 FROM tds_dead_letter_queue AS d
+      AND NOT EXISTS (SELECT 1 FROM tds.tds_dead_letter_queue AS d
                       WHERE d.inbox_event_id = e.id AND d.resolved_at IS NULL)
     ORDER BY e.received_at LIMIT :limit FOR UPDATE OF e SKIP LOCKED
 ), logs AS (
-    DELETE FROM tds_sync_logs AS l USING tds_sync_queue AS q, doomed
+    DELETE FROM tds.tds_sync_logs AS l USING tds.tds_sync_queue AS q, doomed
     WHERE q.inbox_event_id = doomed.id AND l.queue_job_id = q.id
 ), gone AS (
-    DELETE FROM tds_inbox_events AS e USING doomed WHERE e.id = doomed.id RETURNING 1
+    DELETE FROM tds.tds_inbox_events AS e USING doomed WHERE e.id = doomed.id RETURNING 1
 )
 SELECT count(*) FROM gone
 """)
@@ -34,7 +36,7 @@ SELECT count(*) FROM gone
 
 def _older_rows(table: str, column: str) -> TextClause:
     """Removes the rows of `table` whose `column` is older than :keep_s seconds, :limit at most."""
-    return text(f"""
+    return tds_text(f"""
 WITH gone AS (
     DELETE FROM {table} WHERE id IN (
         SELECT id FROM {table} WHERE {column} < now() - make_interval(secs => :keep_s)
@@ -45,8 +47,8 @@ SELECT count(*) FROM gone
 """)
 
 
-AUDIT_SQL = _older_rows("tds_audit_trail", "changed_at")
-RECONCILE_RUNS_SQL = _older_rows("tds_reconcile_runs", "finished_at")  # their differences cascade
+AUDIT_SQL = _older_rows("tds.tds_audit_trail", "changed_at")
+RECONCILE_RUNS_SQL = _older_rows("tds.tds_reconcile_runs", "finished_at")  # their differences cascade
 DAY_S = 86_400.0
 
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from tds.db.schema import tds_text
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ class WorkerRow:
 
 
 # Writes one log row per job for a whole batch in one statement.
-INSERT_LOGS_SQL = text("""
-INSERT INTO tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, message, duration_ms,
+INSERT_LOGS_SQL = tds_text("""
+INSERT INTO tds.tds_sync_logs (queue_job_id, inbox_event_id, entity, entity_id, outcome, message, duration_ms,
                            worker_id)
 SELECT l.job_id, l.inbox_event_id, l.entity, l.entity_id, l.outcome, l.message, l.duration_ms, :worker_id
 FROM unnest(CAST(:job_ids AS bigint[]), CAST(:inbox_ids AS bigint[]), CAST(:entities AS text[]),
@@ -65,8 +66,9 @@ FROM unnest(CAST(:job_ids AS bigint[]), CAST(:inbox_ids AS bigint[]), CAST(:enti
 """)
 
 # Creates or refreshes a worker's heartbeat row; a (re)starting worker also resets started_at.
-UPSERT_HEARTBEAT_SQL = text("""
-INSERT INTO tds_worker_heartbeats (worker_id, hostname, pid, state, in_flight, processed, failed, breakers)
+UPSERT_HEARTBEAT_SQL = tds_text("""
+INSERT INTO tds.tds_worker_heartbeats
+    (worker_id, hostname, pid, state, in_flight, processed, failed, breakers)
 VALUES (:worker_id, :hostname, :pid, :state, :in_flight, :processed, :failed, CAST(:breakers AS jsonb))
 ON CONFLICT (worker_id) DO UPDATE
 SET hostname = EXCLUDED.hostname, pid = EXCLUDED.pid, state = EXCLUDED.state,
@@ -77,14 +79,14 @@ SET hostname = EXCLUDED.hostname, pid = EXCLUDED.pid, state = EXCLUDED.state,
 """)
 
 # Every worker that ever reported, most recently seen first.
-LIST_WORKERS_SQL = text("""
+LIST_WORKERS_SQL = tds_text("""
 SELECT worker_id, hostname, pid, started_at, last_seen_at, state, in_flight, processed, failed
-FROM tds_worker_heartbeats ORDER BY last_seen_at DESC
+FROM tds.tds_worker_heartbeats ORDER BY last_seen_at DESC
 """)
 
 
 # Whether the database answers at all (told apart from a handler's own connection failure).
-PING_SQL = text("SELECT 1")
+PING_SQL = tds_text("SELECT 1")
 
 
 class WorkerRepository:

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.db.engine import transaction
+from tds.db.schema import tds_text
 
 BUDGET_KEY = "zoho.daily_budget"
 BUDGET_DESCRIPTION = "Zoho Books API calls made today (UTC), counted by the API client"
 
 # Counts one call for :day unless :budget is reached (a new day starts at 1); returns the new count,
 # or no row when the budget is spent. One statement, so concurrent processes never overspend.
-SPEND_SQL = text(
+SPEND_SQL = tds_text(
     """
-    INSERT INTO tds_configuration AS c (key, value, description, updated_at)
+    INSERT INTO tds.tds_configuration AS c (key, value, description, updated_at)
     VALUES (:key, jsonb_build_object('date', CAST(:day AS text), 'used', 1), :description, now())
     ON CONFLICT (key) DO UPDATE
     SET value = jsonb_build_object(
@@ -32,11 +32,11 @@ SPEND_SQL = text(
 )
 
 # The calls counted for :day (no row, or another day's row, means none).
-USED_SQL = text(
+USED_SQL = tds_text(
     """
     SELECT CASE WHEN value ->> 'date' = CAST(:day AS text)
                 THEN COALESCE(CAST(value ->> 'used' AS integer), 0) ELSE 0 END AS used
-    FROM tds_configuration
+    FROM tds.tds_configuration
     WHERE key = :key
     """
 )
@@ -85,9 +85,9 @@ TOKEN_KEY = "zoho.token_refresh"
 TOKEN_DESCRIPTION = "Outcome of the Zoho access-token refreshes, recorded by every process"
 
 # Counts one more failed refresh in a row, keeping the last success time.
-TOKEN_FAILED_SQL = text(
+TOKEN_FAILED_SQL = tds_text(
     """
-    INSERT INTO tds_configuration AS c (key, value, description, updated_at)
+    INSERT INTO tds.tds_configuration AS c (key, value, description, updated_at)
     VALUES (:key, jsonb_build_object('consecutive_failures', 1, 'last_error', CAST(:error AS text),
                                      'last_failure_at', now()), :description, now())
     ON CONFLICT (key) DO UPDATE
@@ -99,9 +99,9 @@ TOKEN_FAILED_SQL = text(
 )
 
 # A refresh worked: the run of failures ends (the last error stays for the record).
-TOKEN_REFRESHED_SQL = text(
+TOKEN_REFRESHED_SQL = tds_text(
     """
-    INSERT INTO tds_configuration AS c (key, value, description, updated_at)
+    INSERT INTO tds.tds_configuration AS c (key, value, description, updated_at)
     VALUES (:key, jsonb_build_object('consecutive_failures', 0, 'last_success_at', now()),
             :description, now())
     ON CONFLICT (key) DO UPDATE
@@ -110,7 +110,7 @@ TOKEN_REFRESHED_SQL = text(
     """
 )
 
-TOKEN_READ_SQL = text("SELECT value FROM tds_configuration WHERE key = :key")
+TOKEN_READ_SQL = tds_text("SELECT value FROM tds.tds_configuration WHERE key = :key")
 
 
 class TokenHealthRepository:

@@ -60,7 +60,7 @@ class OpsStack(Running):
             await conn.execute(text(sql), params)
 
     async def alerts(self, rule: str) -> list[dict[str, Any]]:
-        return await self.rows("SELECT * FROM tds_alerts WHERE rule = :rule ORDER BY id", rule=rule)
+        return await self.rows("SELECT * FROM tds.tds_alerts WHERE rule = :rule ORDER BY id", rule=rule)
 
 
 def ops_settings(oncall: str, escalation: str, **overrides: Any) -> Settings:

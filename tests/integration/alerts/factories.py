@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 INSERT_ALERT = text("""
-INSERT INTO tds_alerts (rule, subject, severity, status, message, fired_at)
+INSERT INTO tds.tds_alerts (rule, subject, severity, status, message, fired_at)
 VALUES (:rule, :subject, :severity, :status, :message, now() - make_interval(secs => :age_s))
 RETURNING id
 """)

@@ -10,7 +10,7 @@ from tds.alerts.notifiers.base import Notice
 from tests.integration.alerts.conftest import OpsStack
 
 DELIVERIES = (
-    "SELECT channel, kind, status, attempts, last_error, alert_id FROM tds_alert_deliveries ORDER BY id"
+    "SELECT channel, kind, status, attempts, last_error, alert_id FROM tds.tds_alert_deliveries ORDER BY id"
 )
 
 
@@ -82,7 +82,7 @@ async def test_a_notice_a_crashed_process_did_not_send_is_sent_by_the_next_monit
 
     await ops.round()  # still within the dead process's lease: not taken yet
     assert ops.oncall.requests == []
-    await ops.execute("UPDATE tds_alert_deliveries SET claimed_until = now() - interval '1 second'")
+    await ops.execute("UPDATE tds.tds_alert_deliveries SET claimed_until = now() - interval '1 second'")
     done = await ops.round()
     assert done.deliveries == 1
     [message] = ops.oncall.requests

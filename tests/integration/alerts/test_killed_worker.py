@@ -61,9 +61,9 @@ async def test_killed_worker_and_recurring_stuck_work(make_ops, db_url: str) -> 
     await ops.post_items(1, name="SLOW")
     worker = start_worker(db_url)
     try:
-        await wait_for(ops, "SELECT count(*) = 1 AS ok FROM tds_sync_queue WHERE status = 'processing'")
+        await wait_for(ops, "SELECT count(*) = 1 AS ok FROM tds.tds_sync_queue WHERE status = 'processing'")
         # the process runs the monitor loop too: it took the lock and wrote a metrics snapshot
-        await wait_for(ops, "SELECT count(*) > 0 AS ok FROM tds_metrics WHERE name = 'queue_processing'")
+        await wait_for(ops, "SELECT count(*) > 0 AS ok FROM tds.tds_metrics WHERE name = 'queue_processing'")
         assert await ops.monitor.run_once() is None
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)

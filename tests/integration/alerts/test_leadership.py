@@ -9,7 +9,7 @@ from tests.integration.alerts.conftest import OpsStack
 
 
 async def rounds(ops: OpsStack) -> int:
-    rows = await ops.rows("SELECT count(DISTINCT sampled_at) AS n FROM tds_metrics")
+    rows = await ops.rows("SELECT count(DISTINCT sampled_at) AS n FROM tds.tds_metrics")
     return int(rows[0]["n"])
 
 

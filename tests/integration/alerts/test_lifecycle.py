@@ -87,7 +87,7 @@ async def test_active_counts_by_severity_and_status(sessions: Sessions) -> None:
     await make_alert(sessions, rule="c", severity="critical", status="resolved")
     async with sessions() as session:
         counts = await AlertInsights(session).active_counts()
-        bad = text("INSERT INTO tds_alerts (rule, severity, message) VALUES ('x', 'info', 'm')")
+        bad = text("INSERT INTO tds.tds_alerts (rule, severity, message) VALUES ('x', 'info', 'm')")
         with pytest.raises(IntegrityError):
             await session.execute(bad)
     assert counts.by_severity == {"critical": 1, "warning": 1}

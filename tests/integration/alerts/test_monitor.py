@@ -19,7 +19,7 @@ async def drain_until_dead(ops: OpsStack, letters: int) -> None:
     """Runs the workers until `letters` dead letters are open (retries are due at once)."""
     for _ in range(50):
         await ops.drain()
-        rows = await ops.rows("SELECT count(*) AS n FROM tds_dead_letter_queue WHERE resolved_at IS NULL")
+        rows = await ops.rows("SELECT count(*) AS n FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL")
         if rows[0]["n"] >= letters:
             return
         await asyncio.sleep(0.05)
@@ -135,7 +135,7 @@ async def test_dead_letter_retry_policy_retries_transient_classes_only_up_to_the
     await break_products(ops, failures=1000)
     await ops.post_items(1, name="BROKEN")
     await drain_until_dead(ops, 1)
-    [letter] = await ops.rows("SELECT error FROM tds_dead_letter_queue")
+    [letter] = await ops.rows("SELECT error FROM tds.tds_dead_letter_queue")
     error_class = letter["error"].split(":", 1)[0]
     assert (await ops.round()).dead_letters_retried == 0  # its class is not listed as transient
 
@@ -143,9 +143,11 @@ async def test_dead_letter_retry_policy_retries_transient_classes_only_up_to_the
     for _ in range(3):
         await ops.round()
         await drain_until_dead(ops, 1)
-    retried = await ops.rows("SELECT count(*) AS n FROM tds_healer_actions WHERE action = 'dlq_retried'")
+    retried = await ops.rows("SELECT count(*) AS n FROM tds.tds_healer_actions WHERE action = 'dlq_retried'")
     assert retried[0]["n"] == 2
-    open_letters = await ops.rows("SELECT count(*) AS n FROM tds_dead_letter_queue WHERE resolved_at IS NULL")
+    open_letters = await ops.rows(
+        "SELECT count(*) AS n FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL"
+    )
     assert open_letters[0]["n"] == 1  # the third failure stays: the policy never loops
     report = (await ops.client.get("/admin/healer")).json()
     assert report["dead_letters"] == {"permanent": 0, "transient_waiting": 0, "exhausted": 1}
@@ -166,12 +168,12 @@ async def test_metrics_snapshots_are_written_and_old_ones_pruned(make_ops) -> No
     ops: OpsStack = await make_ops(metrics={"retention_days": 1})
     await ops.post_items(2)
     await ops.execute(
-        "INSERT INTO tds_metrics (name, value, sampled_at) "
+        "INSERT INTO tds.tds_metrics (name, value, sampled_at) "
         "VALUES ('queue_pending', 1, now() - interval '2 days')"
     )
     done = await ops.round()
     assert done.samples_pruned == 1
-    rows = await ops.rows("SELECT name, value FROM tds_metrics ORDER BY name")
+    rows = await ops.rows("SELECT name, value FROM tds.tds_metrics ORDER BY name")
     values = {r["name"]: r["value"] for r in rows}
     assert values["queue_pending"] == 2
     assert "dead_letters_open" in values

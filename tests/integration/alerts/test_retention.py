@@ -6,11 +6,12 @@ from tests.integration.alerts.conftest import OpsStack
 from tests.integration.queue.test_admin_api import make_dead_letter
 from tests.queue_factories import enqueue
 
-AGE = "UPDATE tds_inbox_events SET received_at = now() - interval '40 days'"
+AGE = "UPDATE tds.tds_inbox_events SET received_at = now() - interval '40 days'"
 COUNTS = """
-SELECT (SELECT count(*) FROM tds_inbox_events) AS events, (SELECT count(*) FROM tds_sync_queue) AS jobs,
-       (SELECT count(*) FROM tds_sync_logs) AS logs, (SELECT count(*) FROM tds_audit_trail) AS audit,
-       (SELECT count(*) FROM tds_dead_letter_queue) AS dead_letters
+SELECT (SELECT count(*) FROM tds.tds_inbox_events) AS events,
+       (SELECT count(*) FROM tds.tds_sync_queue) AS jobs,
+       (SELECT count(*) FROM tds.tds_sync_logs) AS logs, (SELECT count(*) FROM tds.tds_audit_trail) AS audit,
+       (SELECT count(*) FROM tds.tds_dead_letter_queue) AS dead_letters
 """
 
 
@@ -27,7 +28,7 @@ async def test_old_applied_events_go_with_their_jobs_and_logs_and_the_audit_stay
     done = await ops.round()
     assert (done.retention.events, done.retention.audit_rows) == (2, 0)
     assert await counts(ops) == {"events": 1, "jobs": 1, "logs": 1, "audit": 3, "dead_letters": 0}
-    (left,) = await ops.rows("SELECT entity_id FROM tds_inbox_events")
+    (left,) = await ops.rows("SELECT entity_id FROM tds.tds_inbox_events")
     assert left["entity_id"] == "460000000002"  # the recent one stays
 
 
@@ -39,13 +40,15 @@ async def test_work_still_to_do_is_kept_however_old(make_ops) -> None:
     await enqueue(sessions, [("item", "replayed-1")], inbox_status="processed")  # a replay waits to run
     open_letter = await make_dead_letter(sessions, "dead-1")
     closed_letter = await make_dead_letter(sessions, "dead-2")
-    await ops.execute("UPDATE tds_dead_letter_queue SET resolved_at = now() WHERE id = :id", id=closed_letter)
+    await ops.execute(
+        "UPDATE tds.tds_dead_letter_queue SET resolved_at = now() WHERE id = :id", id=closed_letter
+    )
     await ops.execute(AGE)
     done = await ops.round()
     assert done.retention.events == 1
-    kept = {r["entity_id"] for r in await ops.rows("SELECT entity_id FROM tds_inbox_events")}
+    kept = {r["entity_id"] for r in await ops.rows("SELECT entity_id FROM tds.tds_inbox_events")}
     assert kept == {"pending-1", "replayed-1", "dead-1"}
-    letters = [r["id"] for r in await ops.rows("SELECT id FROM tds_dead_letter_queue")]
+    letters = [r["id"] for r in await ops.rows("SELECT id FROM tds.tds_dead_letter_queue")]
     assert letters == [open_letter]
 
 
@@ -54,7 +57,7 @@ async def test_batches_a_round_and_the_audit_period_apart(make_ops) -> None:
     await ops.post_items(3)
     assert await ops.drain() == 3
     await ops.execute(AGE)
-    await ops.execute("UPDATE tds_audit_trail SET changed_at = now() - interval '11 days'")
+    await ops.execute("UPDATE tds.tds_audit_trail SET changed_at = now() - interval '11 days'")
     first = await ops.round()
     assert (first.retention.events, first.retention.audit_rows) == (2, 2)
     second = await ops.round()

@@ -43,13 +43,13 @@ async def test_backup_then_restore_refuses_data_without_force_and_replaces_it_wi
     db_url: str, tmp_path: Path
 ) -> None:
     """The backup is verified; restoring over rows needs --force, which brings back the backed-up state."""
-    await _execute(db_url, "INSERT INTO tds_configuration (key, value) VALUES ('kept', '1')")
+    await _execute(db_url, "INSERT INTO tds.tds_configuration (key, value) VALUES ('kept', '1')")
     made = _tds(db_url, "backup", "--dir", str(tmp_path))
     assert made.returncode == 0, made.stderr
     assert "verified with pg_restore --list" in made.stdout
     path = _only_backup(tmp_path)
     assert Path(f"{path}.sha256").read_text().split()[1] == path.name
-    await _execute(db_url, "INSERT INTO tds_configuration (key, value) VALUES ('later', '2')")
+    await _execute(db_url, "INSERT INTO tds.tds_configuration (key, value) VALUES ('later', '2')")
 
     refused = _tds(db_url, "restore", str(path))
     assert refused.returncode == 1
@@ -58,7 +58,7 @@ async def test_backup_then_restore_refuses_data_without_force_and_replaces_it_wi
 
     forced = _tds(db_url, "restore", str(path), "--force")
     assert forced.returncode == 0, forced.stderr
-    keys = await _execute(db_url, "SELECT string_agg(key, ',' ORDER BY key) FROM tds_configuration")
+    keys = await _execute(db_url, "SELECT string_agg(key, ',' ORDER BY key) FROM tds.tds_configuration")
     assert keys == "kept"
 
 
@@ -66,11 +66,11 @@ async def test_backup_then_restore_refuses_data_without_force_and_replaces_it_wi
 async def test_whole_database_backup_restores_with_force(db_url: str, tmp_path: Path) -> None:
     """--whole dumps everything; restoring it over the live database (with --force) works."""
     assert _tds(db_url, "backup", "--whole", "--dir", str(tmp_path)).returncode == 0
-    await _execute(db_url, "INSERT INTO tds_configuration (key, value) VALUES ('after', '1')")
+    await _execute(db_url, "INSERT INTO tds.tds_configuration (key, value) VALUES ('after', '1')")
     restored = _tds(db_url, "restore", str(_only_backup(tmp_path)), "--force")
     assert restored.returncode == 0, restored.stderr
     assert "whole database" in restored.stdout
-    assert await _execute(db_url, "SELECT count(*) FROM tds_configuration") == 0
+    assert await _execute(db_url, "SELECT count(*) FROM tds.tds_configuration") == 0
 
 
 @pytest.mark.slow

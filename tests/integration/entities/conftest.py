@@ -135,7 +135,7 @@ def fetch(sessions: async_sessionmaker[AsyncSession]) -> Callable[..., Awaitable
 @pytest.fixture
 def audit(sessions: async_sessionmaker[AsyncSession]) -> Callable[..., Awaitable[Sequence[dict[str, Any]]]]:
     async def _audit(entity_id: str) -> Sequence[dict[str, Any]]:
-        sql = "SELECT * FROM tds_audit_trail WHERE entity_id = :id ORDER BY id"
+        sql = "SELECT * FROM tds.tds_audit_trail WHERE entity_id = :id ORDER BY id"
         async with sessions() as session:
             return [dict(r) for r in (await session.execute(text(sql), {"id": entity_id})).mappings()]
 

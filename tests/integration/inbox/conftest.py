@@ -73,12 +73,12 @@ def counts(engine: AsyncEngine) -> Callable[[], Awaitable[Counts]]:
     async def count() -> Counts:
         async with engine.connect() as conn:
             inbox = await conn.scalar(
-                text("SELECT count(*) FROM tds_inbox_events WHERE status <> 'rejected'")
+                text("SELECT count(*) FROM tds.tds_inbox_events WHERE status <> 'rejected'")
             )
             rejected = await conn.scalar(
-                text("SELECT count(*) FROM tds_inbox_events WHERE status = 'rejected'")
+                text("SELECT count(*) FROM tds.tds_inbox_events WHERE status = 'rejected'")
             )
-            queue = await conn.scalar(text("SELECT count(*) FROM tds_sync_queue"))
+            queue = await conn.scalar(text("SELECT count(*) FROM tds.tds_sync_queue"))
         return Counts(inbox=inbox or 0, queue=queue or 0, rejected=rejected or 0)
 
     return count

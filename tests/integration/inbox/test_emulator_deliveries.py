@@ -51,7 +51,7 @@ async def test_signed_emulator_delivery_is_accepted(
     assert response.status_code == 202, response.text
     async with engine.connect() as conn:
         row = (
-            await conn.execute(text("SELECT entity, entity_id, action, headers FROM tds_inbox_events"))
+            await conn.execute(text("SELECT entity, entity_id, action, headers FROM tds.tds_inbox_events"))
         ).one()
     assert (row.entity, row.entity_id, row.action) == ("invoice", RECORD["invoice_id"], "upsert")
     assert row.headers["x-com-zoho-organizationid"] == "60001"
@@ -66,7 +66,7 @@ async def test_emulator_delete_is_stored_as_delete(
     response = await deliver(client, config, change("deleted"))
     assert response.status_code == 202, response.text
     async with engine.connect() as conn:
-        assert await conn.scalar(text("SELECT action FROM tds_inbox_events")) == "delete"
+        assert await conn.scalar(text("SELECT action FROM tds.tds_inbox_events")) == "delete"
 
 
 @pytest.mark.parametrize("body", ["json", "form"])
@@ -79,4 +79,4 @@ async def test_emulator_check_call_is_acknowledged(
     assert response.status_code == 200
     assert response.json()["reason"] == "check call"
     async with engine.connect() as conn:
-        assert await conn.scalar(text("SELECT count(*) FROM tds_inbox_events")) == 0
+        assert await conn.scalar(text("SELECT count(*) FROM tds.tds_inbox_events")) == 0

@@ -44,7 +44,7 @@ class TestAcceptMany:
         assert [r.status for r in results] == ["accepted", "duplicate", "accepted", "duplicate"]
         assert results[1].event_id == first.event_id
         assert results[3].event_id == results[0].event_id
-        queued = await rows(engine, "SELECT entity_key FROM tds_sync_queue ORDER BY id")
+        queued = await rows(engine, "SELECT entity_key FROM tds.tds_sync_queue ORDER BY id")
         assert queued == [("item:1",), ("item:2",), ("item:3",)]
 
     async def test_batches_larger_than_the_statement_size_are_all_stored_in_order(
@@ -55,7 +55,7 @@ class TestAcceptMany:
         async with sessions() as session, session.begin():
             results = await small.accept_many(session, [item(str(n)) for n in range(7)])
         assert all(r.is_new for r in results)
-        queued = await rows(engine, "SELECT entity_key, max_attempts FROM tds_sync_queue ORDER BY id")
+        queued = await rows(engine, "SELECT entity_key, max_attempts FROM tds.tds_sync_queue ORDER BY id")
         assert queued == [(f"item:{n}", 9) for n in range(7)]
 
     async def test_pulled_record_and_webhook_of_one_version_dedupe(
@@ -75,7 +75,7 @@ class TestAcceptMany:
         with pytest.raises(InvalidPayload, match="NUL"):
             async with sessions() as session, session.begin():
                 await INBOX.accept_many(session, [item("1"), item("2", name="a\u0000b")])
-        assert await rows(engine, "SELECT count(*) FROM tds_inbox_events") == [(0,)]
+        assert await rows(engine, "SELECT count(*) FROM tds.tds_inbox_events") == [(0,)]
 
     async def test_duplicate_committed_by_a_racing_transaction_is_reported_with_its_id(
         self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
@@ -96,7 +96,7 @@ class TestAcceptMany:
             result = await racing
         assert result.status == "duplicate"  # type: ignore[attr-defined]
         assert result.event_id == first.event_id  # type: ignore[attr-defined]
-        assert await rows(engine, "SELECT count(*) FROM tds_sync_queue") == [(1,)]
+        assert await rows(engine, "SELECT count(*) FROM tds.tds_sync_queue") == [(1,)]
 
     async def test_rejected_body_is_kept_once_without_a_queue_row(
         self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
@@ -114,9 +114,9 @@ class TestAcceptMany:
             again = await INBOX.reject(session, raw_body=b"{bad\x00\xff", **parts)  # type: ignore[arg-type]
         assert first is not None
         assert again is None
-        stored = await rows(engine, "SELECT status, error, raw_body FROM tds_inbox_events")
+        stored = await rows(engine, "SELECT status, error, raw_body FROM tds.tds_inbox_events")
         assert stored == [("rejected", "400 bad", "{bad\ufffd\ufffd")]
-        assert await rows(engine, "SELECT count(*) FROM tds_sync_queue") == [(0,)]
+        assert await rows(engine, "SELECT count(*) FROM tds.tds_sync_queue") == [(0,)]
 
 
 class TestBatcher:
@@ -129,7 +129,7 @@ class TestBatcher:
         assert all(r.is_new for r in results)
         assert len({r.event_id for r in results}) == 30
         assert batcher.flushes == 1
-        assert await rows(engine, "SELECT count(*) FROM tds_sync_queue") == [(30,)]
+        assert await rows(engine, "SELECT count(*) FROM tds.tds_sync_queue") == [(30,)]
 
     async def test_identical_concurrent_deliveries_store_one_event(
         self, sessions: async_sessionmaker[AsyncSession]
@@ -146,19 +146,19 @@ class TestBatcher:
         """When the database refuses a batch, each of its deliveries fails and no half rows remain."""
         async with engine.begin() as conn:
             await conn.execute(
-                text("ALTER TABLE tds_sync_queue ADD CONSTRAINT no_contacts CHECK (entity <> 'contact')")
+                text("ALTER TABLE tds.tds_sync_queue ADD CONSTRAINT no_contacts CHECK (entity <> 'contact')")
             )
         batcher = InboxBatcher(sessions, INBOX, max_flushes=1)
         deliveries = [item("1"), contact("2"), item("3"), item("4")]
         outcomes = await asyncio.gather(*(batcher.accept(d) for d in deliveries), return_exceptions=True)
         assert isinstance(outcomes[1], Exception)
-        stored = {row[0] for row in await rows(engine, "SELECT entity_id FROM tds_inbox_events")}
+        stored = {row[0] for row in await rows(engine, "SELECT entity_id FROM tds.tds_inbox_events")}
         succeeded = {
             d.entity_id for d, o in zip(deliveries, outcomes, strict=True) if not isinstance(o, Exception)
         }
         assert stored == succeeded
         assert "2" not in stored
-        assert await rows(engine, "SELECT count(*) FROM tds_sync_queue") == [(len(succeeded),)]
+        assert await rows(engine, "SELECT count(*) FROM tds.tds_sync_queue") == [(len(succeeded),)]
 
     async def test_bad_record_fails_alone_before_joining_a_batch(
         self, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
@@ -169,7 +169,7 @@ class TestBatcher:
             batcher.accept(item("1")), batcher.accept(item("2", name="\u0000")), return_exceptions=True
         )
         assert isinstance(outcomes[1], InvalidPayload)
-        assert await rows(engine, "SELECT entity_id FROM tds_inbox_events") == [("1",)]
+        assert await rows(engine, "SELECT entity_id FROM tds.tds_inbox_events") == [("1",)]
 
     async def test_batch_aborted_to_break_a_deadlock_is_retried(
         self, db_url: str, sessions: async_sessionmaker[AsyncSession], engine: AsyncEngine
@@ -194,7 +194,7 @@ class TestBatcher:
             await batch_engine.dispose()
         assert [r.status for r in results] == ["duplicate", "duplicate"]
         assert results[1].event_id == held.event_id
-        assert await rows(engine, "SELECT count(*) FROM tds_sync_queue") == [(2,)]
+        assert await rows(engine, "SELECT count(*) FROM tds.tds_sync_queue") == [(2,)]
 
 
 async def wait_for_lock_waiters(engine: AsyncEngine, count: int) -> None:

@@ -93,7 +93,7 @@ async def test_bad_input_answers_its_4xx_and_queues_nothing(
     assert counted.rejected == (1 if case.kept else 0)
     if case.kept:
         async with engine.connect() as conn:
-            row = (await conn.execute(text("SELECT raw_body, error, status FROM tds_inbox_events"))).one()
+            row = (await conn.execute(text("SELECT raw_body, error, status FROM tds.tds_inbox_events"))).one()
         assert row.raw_body == case.body.decode()
         assert case.message in row.error
         assert row.status == "rejected"

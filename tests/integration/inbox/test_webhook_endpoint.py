@@ -50,8 +50,8 @@ async def test_new_webhook_is_accepted_with_one_inbox_row_and_one_queue_row(
     assert response.json() == {"status": "accepted", "event_id": event_id}
     assert await counts() == Counts(inbox=1, queue=1, rejected=0)
     async with engine.connect() as conn:
-        event = (await conn.execute(text("SELECT * FROM tds_inbox_events"))).mappings().one()
-        job = (await conn.execute(text("SELECT * FROM tds_sync_queue"))).mappings().one()
+        event = (await conn.execute(text("SELECT * FROM tds.tds_inbox_events"))).mappings().one()
+        job = (await conn.execute(text("SELECT * FROM tds.tds_sync_queue"))).mappings().one()
     assert event["id"] == event_id
     assert (event["source"], event["entity"], event["entity_id"], event["action"]) == (
         "webhook",
@@ -102,7 +102,7 @@ async def test_delete_method_stores_a_delete_event(client: httpx.AsyncClient, en
     response = await post_signed(client, "/webhooks/zoho/item", item_body(), method="DELETE")
     assert response.status_code == 202
     async with engine.connect() as conn:
-        assert await conn.scalar(text("SELECT action FROM tds_inbox_events")) == "delete"
+        assert await conn.scalar(text("SELECT action FROM tds.tds_inbox_events")) == "delete"
 
 
 async def test_form_delivery_dedupes_against_json_delivery(client: httpx.AsyncClient, counts) -> None:
@@ -156,7 +156,7 @@ async def test_webhook_for_every_catalog_entity_is_accepted(
     response = await post_signed(client, f"/webhooks/zoho/{spec.aliases[0]}", body)
     assert response.status_code == 202, response.text
     async with engine.connect() as conn:
-        key = await conn.scalar(text("SELECT entity_key FROM tds_sync_queue"))
+        key = await conn.scalar(text("SELECT entity_key FROM tds.tds_sync_queue"))
     assert key == f"{spec.name}:4600000000001"
 
 

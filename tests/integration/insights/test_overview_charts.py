@@ -1,4 +1,4 @@
-"""The overview's metric series from tds_metrics: bucketed, combined over labels, ordered, bounded."""
+"""The overview's metric series from tds.tds_metrics: bucketed, combined over labels, ordered, bounded."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ OPTIONS = OverviewOptions(
 
 # Two entities' pull lag and queue depth, five minutes ago; an old sample outside an hour's window.
 SAMPLES = """
-INSERT INTO tds_metrics (name, value, labels, sampled_at) VALUES
+INSERT INTO tds.tds_metrics (name, value, labels, sampled_at) VALUES
   ('sync_lag_s', 30, '{"entity": "item"}', now() - interval '5 minutes'),
   ('sync_lag_s', 90, '{"entity": "invoice"}', now() - interval '5 minutes'),
   ('queue_pending', 4, '{"entity": "item"}', now() - interval '5 minutes'),

@@ -54,7 +54,7 @@ async def test_invoice_with_lines_updates_and_out_of_order(ops: Stack) -> None:
     assert head["state"] == "paid"
     assert len(await ops.rows("SELECT 1 FROM ops.inv_line")) == 1
     audit = await ops.rows(
-        "SELECT action, erp_table FROM tds_audit_trail WHERE entity = 'invoice' ORDER BY id"
+        "SELECT action, erp_table FROM tds.tds_audit_trail WHERE entity = 'invoice' ORDER BY id"
     )
     assert audit == [
         {"action": "insert", "erp_table": "ops.inv_head"},

@@ -73,7 +73,7 @@ async def test_the_same_record_again_is_unchanged_and_a_changed_one_is_updated(
     assert await apply(shop_sessions, handler, [item_event("7001", z.T1, rate=12)]) == [Outcome.UNCHANGED]
     price = await scalar(shop_sessions, "SELECT unit_price FROM shop.products WHERE zoho_item_id = '7001'")
     assert price == Decimal("12.00")
-    audit = await scalar(shop_sessions, "SELECT count(*) FROM tds_audit_trail WHERE entity_id = '7001'")
+    audit = await scalar(shop_sessions, "SELECT count(*) FROM tds.tds_audit_trail WHERE entity_id = '7001'")
     assert audit == 3
 
 

@@ -27,7 +27,7 @@ async def test_full_pull_fills_the_shop_erp(make_stack, db_url: str) -> None:  #
     for entity in ORDER:
         assert (await stack.pull.service.run(entity, "full")).status == "succeeded"
         await stack.drain()
-    assert await stack.rows("SELECT entity, error FROM tds_dead_letter_queue") == []
+    assert await stack.rows("SELECT entity, error FROM tds.tds_dead_letter_queue") == []
     zoho_items = stack.zoho_records("item")
     products = await stack.rows("SELECT zoho_item_id, unit_price FROM shop.products")
     assert {p["zoho_item_id"] for p in products} == set(zoho_items)
@@ -45,11 +45,11 @@ async def test_full_pull_fills_the_shop_erp(make_stack, db_url: str) -> None:  #
     assert len(await stack.rows("SELECT 1 FROM shop.staff")) == len(stack.zoho_records("user"))
     books = stack.zoho_records("pricebook")
     assert len(await stack.rows("SELECT 1 FROM shop.price_lists")) == len(books)
-    audit = await stack.rows("SELECT count(*) AS n FROM tds_audit_trail WHERE source = 'pull'")
+    audit = await stack.rows("SELECT count(*) AS n FROM tds.tds_audit_trail WHERE source = 'pull'")
     assert audit[0]["n"] > 0
     # A second full run changes nothing: every record is already there at the same version.
-    before = await stack.rows("SELECT count(*) AS n FROM tds_audit_trail")
+    before = await stack.rows("SELECT count(*) AS n FROM tds.tds_audit_trail")
     for entity in ORDER:
         await stack.pull.service.run(entity, "full")
     await stack.drain()
-    assert await stack.rows("SELECT count(*) AS n FROM tds_audit_trail") == before
+    assert await stack.rows("SELECT count(*) AS n FROM tds.tds_audit_trail") == before

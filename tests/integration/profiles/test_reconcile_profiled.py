@@ -58,7 +58,7 @@ async def test_a_synced_shop_reconciles_clean_and_unsynced_entities_are_skipped(
         assert await differences(service, entity) == set(), entity
     skipped = await service.run("invoice")
     assert (skipped.status, skipped.error) == ("skipped", "the ERP profile does not sync invoice")
-    runs = await stack.rows("SELECT entity, status, zoho_records, erp_records FROM tds_reconcile_runs")
+    runs = await stack.rows("SELECT entity, status, zoho_records, erp_records FROM tds.tds_reconcile_runs")
     assert {r["entity"]: r["status"] for r in runs} == {
         **dict.fromkeys(ORDER, "succeeded"),
         "invoice": "skipped",
@@ -163,7 +163,7 @@ async def test_rows_removed_from_the_erp_are_found_and_written_again(
     assert {r["zoho_item_id"] for r in prices} == {price_gone, all_gone}
     assert all(r["category_id"] is not None for r in prices)  # the insert-only default, again
     audit = await stack.rows(
-        "SELECT entity_id, action FROM tds_audit_trail WHERE source = 'reconcile' ORDER BY entity_id"
+        "SELECT entity_id, action FROM tds.tds_audit_trail WHERE source = 'reconcile' ORDER BY entity_id"
     )
     assert {(a["entity_id"], a["action"]) for a in audit} == {(price_gone, "update"), (all_gone, "update")}
 
@@ -175,7 +175,7 @@ async def test_entities_the_shop_does_not_sync_are_not_pulled(make_stack, db_url
     totals = await stack.pull.service.run("invoice", "full")
     assert (totals.status, totals.note) == ("skipped", "the ERP profile does not sync invoice")
     assert stack.pull.client.stats.requests == start
-    (run,) = await stack.rows("SELECT status, error FROM tds_sync_runs WHERE entity = 'invoice'")
+    (run,) = await stack.rows("SELECT status, error FROM tds.tds_sync_runs WHERE entity = 'invoice'")
     assert run == {"status": "skipped", "error": "the ERP profile does not sync invoice"}
     assert set(stack.pull.scheduler.entities) == set(ORDER)
 

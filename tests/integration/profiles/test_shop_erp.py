@@ -40,7 +40,7 @@ async def test_item_is_inserted_with_defaults_and_fanned_out_to_the_price_table(
     assert product["category_id"] == general["id"]
     (price,) = await shop.rows("SELECT * FROM shop.product_prices")
     assert (price["product_id"], price["price"], price["tax_rate"]) == (product["id"], Decimal("35.50"), 15)
-    (audit,) = await shop.rows("SELECT * FROM tds_audit_trail WHERE entity_id = '4600000000100001'")
+    (audit,) = await shop.rows("SELECT * FROM tds.tds_audit_trail WHERE entity_id = '4600000000100001'")
     assert (audit["action"], audit["erp_table"]) == ("insert", "shop.products")
 
 
@@ -61,7 +61,7 @@ async def test_update_keeps_insert_defaults_and_erp_owned_columns(shop: Stack) -
     assert (product["unit_of_measure"], product["category"]) == ("BOX", "FOOD")
     (price,) = await shop.rows("SELECT price FROM shop.product_prices")
     assert price["price"] == Decimal("39.90")
-    actions = await shop.rows("SELECT action, changed_fields FROM tds_audit_trail ORDER BY id")
+    actions = await shop.rows("SELECT action, changed_fields FROM tds.tds_audit_trail ORDER BY id")
     assert [a["action"] for a in actions] == ["insert", "update"]
     assert "rate" in actions[1]["changed_fields"]
 
@@ -73,9 +73,9 @@ async def test_out_of_order_and_duplicate_deliveries(shop: Stack) -> None:
     await deliver(shop, "item", z.detail("item", last_modified_time=z.T1, rate=39.9))
     (product,) = await shop.rows("SELECT unit_price FROM shop.products")
     assert product["unit_price"] == Decimal("39.90")
-    jobs = await shop.rows("SELECT status FROM tds_sync_queue ORDER BY id")
+    jobs = await shop.rows("SELECT status FROM tds.tds_sync_queue ORDER BY id")
     assert [j["status"] for j in jobs] == ["succeeded", "skipped"]  # the duplicate was never queued
-    assert len(await shop.rows("SELECT 1 FROM tds_audit_trail")) == 1
+    assert len(await shop.rows("SELECT 1 FROM tds.tds_audit_trail")) == 1
 
 
 async def test_contacts_go_to_customers_and_suppliers(shop: Stack) -> None:
@@ -106,7 +106,7 @@ async def test_order_before_its_customer_retries_then_lands_with_lines(profiled_
     """A sales order whose customer and products are not in the ERP waits, then lands once they are."""
     shop = await profiled_stack(EXAMPLES / "shop.sql", EXAMPLES / "shop.yaml", retry_delays_s=[3600.0])
     await deliver(shop, "salesorder", z.detail("salesorder"))
-    (job,) = await shop.rows("SELECT status, attempts, last_error FROM tds_sync_queue")
+    (job,) = await shop.rows("SELECT status, attempts, last_error FROM tds.tds_sync_queue")
     assert (job["status"], job["attempts"]) == ("pending", 1)
     assert "missing parent for customer_id" in job["last_error"]
     assert "shop.customers row with zoho_contact_id = 4600000000300001" in job["last_error"]
@@ -114,7 +114,7 @@ async def test_order_before_its_customer_retries_then_lands_with_lines(profiled_
     await deliver(shop, "contact", z.detail("contact"))
     await deliver(shop, "item", z.detail("item"))
     await deliver(shop, "item", z.detail("item", item_id=ITEM_2, sku="", name="Café molido 250g"))
-    await execute(shop, "UPDATE tds_sync_queue SET run_after = now() WHERE entity = 'salesorder'")
+    await execute(shop, "UPDATE tds.tds_sync_queue SET run_after = now() WHERE entity = 'salesorder'")
     await shop.drain()
     (order,) = await shop.rows("SELECT * FROM shop.sales_orders")
     assert (order["order_number"], order["status"], order["discount_pct"]) == ("SO-00042", "OPEN", 10)
@@ -131,11 +131,11 @@ async def test_order_before_its_customer_retries_then_lands_with_lines(profiled_
 async def test_missing_parent_dead_letters_naming_the_key(shop: Stack) -> None:
     """After the last attempt, a child whose parent never came is dead-lettered with the missing key."""
     await deliver(shop, "salesorder", z.detail("salesorder"))
-    (dead,) = await shop.rows("SELECT error, attempts FROM tds_dead_letter_queue")
+    (dead,) = await shop.rows("SELECT error, attempts FROM tds.tds_dead_letter_queue")
     assert dead["attempts"] == 4
     assert "RetryLater" in dead["error"]
     assert "no shop.customers row with zoho_contact_id = 4600000000300001" in dead["error"]
-    assert await shop.rows("SELECT 1 FROM tds_erp_versions") == []  # nothing half-written
+    assert await shop.rows("SELECT 1 FROM tds.tds_erp_versions") == []  # nothing half-written
 
 
 async def test_lines_are_replaced_with_their_order(shop: Stack) -> None:
@@ -156,7 +156,9 @@ async def test_lines_are_replaced_with_their_order(shop: Stack) -> None:
     await deliver(shop, "salesorder", {"salesorder_id": "4600000000700001"}, event="deleted")
     assert await shop.rows("SELECT 1 FROM shop.sales_orders") == []
     assert await shop.rows("SELECT 1 FROM shop.sales_order_lines") == []
-    actions = await shop.rows("SELECT action FROM tds_audit_trail WHERE entity = 'salesorder' ORDER BY id")
+    actions = await shop.rows(
+        "SELECT action FROM tds.tds_audit_trail WHERE entity = 'salesorder' ORDER BY id"
+    )
     assert [a["action"] for a in actions] == ["insert", "update", "update", "delete"]
 
 

@@ -91,11 +91,11 @@ async def test_budget_exhausted_mid_run_pauses_and_resumes_the_next_day(make_sta
         assert first.note is not None
         assert "8 of the day's 30" in first.note
         assert (await pull.client.budget_usage()).used == 22
-        runs = await stack.rows("SELECT status, error FROM tds_sync_runs ORDER BY id")
+        runs = await stack.rows("SELECT status, error FROM tds.tds_sync_runs ORDER BY id")
         assert runs[-1]["status"] == "paused"
         assert "resumes" in runs[-1]["error"]
         cursor = await stack.rows(
-            "SELECT next_page FROM tds_sync_cursors WHERE entity = 'item' AND mode = 'full'"
+            "SELECT next_page FROM tds.tds_sync_cursors WHERE entity = 'item' AND mode = 'full'"
         )
         assert cursor == [{"next_page": 3}]
         same_day = await scheduler.run_once()
@@ -113,7 +113,7 @@ async def test_budget_exhausted_mid_run_pauses_and_resumes_the_next_day(make_sta
         erp = await stack.erp_records("item")
         assert erp == stack.zoho_records("item")
         per_record = await stack.rows(
-            "SELECT entity_id, count(*) AS n FROM tds_inbox_events GROUP BY entity_id"
+            "SELECT entity_id, count(*) AS n FROM tds.tds_inbox_events GROUP BY entity_id"
         )
         assert len(per_record) == SMALL.items
         assert {r["n"] for r in per_record} == {1}

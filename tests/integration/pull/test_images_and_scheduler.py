@@ -47,7 +47,7 @@ async def test_scheduler_round_pulls_every_entity_incrementally(make_stack) -> N
     stack = await make_stack()
     async with stack.container.sessions() as session, session.begin():
         dead = await SyncRunRepository(session).start("item", "full")
-        stale = text("UPDATE tds_sync_runs SET heartbeat_at = now() - interval '1 hour' WHERE id = :id")
+        stale = text("UPDATE tds.tds_sync_runs SET heartbeat_at = now() - interval '1 hour' WHERE id = :id")
         await session.execute(stale, {"id": dead})
     scheduler = PullScheduler(
         stack.container.engine, stack.container.sessions, stack.pull.service, interval_s=900, stale_run_s=60
@@ -56,7 +56,7 @@ async def test_scheduler_round_pulls_every_entity_incrementally(make_stack) -> N
     assert results is not None
     assert set(results) == set(ENTITY_NAMES)
     assert {t.status for t in results.values()} == {"succeeded"}
-    runs = await stack.rows("SELECT id, mode, status FROM tds_sync_runs ORDER BY id")
+    runs = await stack.rows("SELECT id, mode, status FROM tds.tds_sync_runs ORDER BY id")
     assert runs[0] == {"id": dead, "mode": "full", "status": "interrupted"}
     assert {r["mode"] for r in runs[1:]} == {"incremental"}
     await stack.drain()
@@ -72,4 +72,4 @@ async def test_only_one_scheduler_runs_at_a_time(make_stack) -> None:
     async with stack.container.engine.connect() as conn, SchedulerLock(conn) as held:
         assert held
         assert await scheduler.run_once() is None
-    assert await stack.rows("SELECT 1 FROM tds_sync_runs") == []
+    assert await stack.rows("SELECT 1 FROM tds.tds_sync_runs") == []

@@ -35,7 +35,7 @@ async def test_full_sync_of_every_entity_makes_erp_equal_to_zoho(make_stack) -> 
     stack = await make_stack()
     await full_sync_all(stack)
     await assert_erp_equals_emulator(stack)
-    runs = await stack.rows("SELECT entity, status, pages, records, enqueued FROM tds_sync_runs")
+    runs = await stack.rows("SELECT entity, status, pages, records, enqueued FROM tds.tds_sync_runs")
     assert {r["status"] for r in runs} == {"succeeded"}
     items = next(r for r in runs if r["entity"] == "item")
     assert items["records"] == SMALL.items
@@ -75,12 +75,12 @@ async def test_incremental_sync_after_mutations_makes_erp_equal_again(make_stack
         record_id = next(iter(stack.zoho_records(entity)))
         await stack.emulator.mutator.edit(entity, record_id)
     stack.emulator.clock.advance(1)
-    before = len(await stack.rows("SELECT 1 FROM tds_inbox_events"))
+    before = len(await stack.rows("SELECT 1 FROM tds.tds_inbox_events"))
     for entity in ENTITY_NAMES:
         assert (await stack.pull.service.run(entity, "incremental")).status == "succeeded"
     await stack.drain()
     await assert_erp_equals_emulator(stack)
-    new_events = len(await stack.rows("SELECT 1 FROM tds_inbox_events")) - before
+    new_events = len(await stack.rows("SELECT 1 FROM tds.tds_inbox_events")) - before
     assert new_events >= 10  # the ten changes, and nothing like a second full copy
     assert new_events < SMALL.items
 
@@ -120,7 +120,7 @@ async def test_killed_full_run_resumes_without_gaps_or_duplicates(make_stack) ->
     with pytest.raises(KeyboardInterrupt):
         await stack.pull.service.run("item", "full", on_progress=kill_after_three)
     cursor = await stack.rows(
-        "SELECT next_page FROM tds_sync_cursors WHERE entity = 'item' AND mode = 'full'"
+        "SELECT next_page FROM tds.tds_sync_cursors WHERE entity = 'item' AND mode = 'full'"
     )
     assert cursor == [{"next_page": 4}]
     totals = await stack.pull.service.run("item", "full")
@@ -128,7 +128,9 @@ async def test_killed_full_run_resumes_without_gaps_or_duplicates(make_stack) ->
     assert totals.pages == -(-SMALL.items // 10) - 3
     await stack.drain()
     assert await stack.erp_records("item") == stack.zoho_records("item")
-    per_record = await stack.rows("SELECT entity_id, count(*) AS n FROM tds_inbox_events GROUP BY entity_id")
+    per_record = await stack.rows(
+        "SELECT entity_id, count(*) AS n FROM tds.tds_inbox_events GROUP BY entity_id"
+    )
     assert len(per_record) == SMALL.items
     assert {r["n"] for r in per_record} == {1}
 
@@ -173,9 +175,11 @@ async def test_pull_and_webhook_of_the_same_change_have_one_effect(make_stack) -
     await stack.drain()
     assert (await stack.pull.service.run("item", "full")).status == "succeeded"
     await stack.drain()
-    per_record = await stack.rows("SELECT entity_id, count(*) AS n FROM tds_inbox_events GROUP BY entity_id")
+    per_record = await stack.rows(
+        "SELECT entity_id, count(*) AS n FROM tds.tds_inbox_events GROUP BY entity_id"
+    )
     assert {r["n"] for r in per_record} == {1}
-    audits = await stack.rows("SELECT entity_id, count(*) AS n FROM tds_audit_trail GROUP BY entity_id")
+    audits = await stack.rows("SELECT entity_id, count(*) AS n FROM tds.tds_audit_trail GROUP BY entity_id")
     assert {r["n"] for r in audits} == {1}
 
 
@@ -185,14 +189,14 @@ async def test_cancel_request_stops_a_run_after_its_page(make_stack) -> None:
     stack = await make_stack(options)
     run_id = await stack.pull.service.start_run("item", "full")
     task = asyncio.create_task(stack.pull.service.run("item", "full", run_id=run_id))
-    while not (await stack.rows("SELECT 1 FROM tds_sync_runs WHERE id = :id AND pages > 0", id=run_id)):
+    while not (await stack.rows("SELECT 1 FROM tds.tds_sync_runs WHERE id = :id AND pages > 0", id=run_id)):
         await asyncio.sleep(0.01)
     async with stack.container.sessions() as session, session.begin():
         assert await SyncRunRepository(session).request_cancel(run_id)
     totals = await task
     assert totals.status == "cancelled"
-    run = (await stack.rows("SELECT status, pages FROM tds_sync_runs WHERE id = :id", id=run_id))[0]
+    run = (await stack.rows("SELECT status, pages FROM tds.tds_sync_runs WHERE id = :id", id=run_id))[0]
     assert run["status"] == "cancelled"
     assert run["pages"] < -(-SMALL.items // 10)
-    cursor = await stack.rows("SELECT next_page FROM tds_sync_cursors WHERE entity = 'item'")
+    cursor = await stack.rows("SELECT next_page FROM tds.tds_sync_cursors WHERE entity = 'item'")
     assert cursor[0]["next_page"] == run["pages"] + 1

@@ -79,7 +79,7 @@ async def test_sync_command_pulls_into_the_queue(make_stack, db_url: str) -> Non
     out, err = await asyncio.wait_for(proc.communicate(), timeout=90)
     assert proc.returncode == 0, err.decode()
     assert f"{SMALL.items} records" in out.decode()
-    queued = await stack.rows("SELECT count(*) AS n FROM tds_sync_queue WHERE entity = 'item'")
+    queued = await stack.rows("SELECT count(*) AS n FROM tds.tds_sync_queue WHERE entity = 'item'")
     assert queued == [{"n": SMALL.items}]
 
 
@@ -100,9 +100,9 @@ async def test_runs_started_over_the_api_are_cancelled_when_the_process_stops(ma
     async with client_for(stack) as client:
         started = await client.post("/admin/sync/items", params={"mode": "full"}, headers=ADMIN)
         (run_id,) = started.json()["runs"]
-        while not await stack.rows("SELECT 1 FROM tds_sync_runs WHERE id = :id AND pages > 0", id=run_id):
+        while not await stack.rows("SELECT 1 FROM tds.tds_sync_runs WHERE id = :id AND pages > 0", id=run_id):
             await asyncio.sleep(0.01)
         await stack.container.aclose()
-    run = await stack.rows("SELECT status, finished_at FROM tds_sync_runs WHERE id = :id", id=run_id)
+    run = await stack.rows("SELECT status, finished_at FROM tds.tds_sync_runs WHERE id = :id", id=run_id)
     assert run[0]["status"] == "cancelled"
     assert run[0]["finished_at"] is not None

@@ -15,18 +15,20 @@ Sessions = async_sessionmaker[AsyncSession]
 async def make_dead_letter(sessions: Sessions, entity_id: str = "1") -> int:
     await enqueue(sessions, [("item", entity_id)])
     await execute(
-        sessions, "UPDATE tds_sync_queue SET status = 'dead' WHERE entity_key = :k", k=f"item:{entity_id}"
+        sessions, "UPDATE tds.tds_sync_queue SET status = 'dead' WHERE entity_key = :k", k=f"item:{entity_id}"
     )
     await execute(
         sessions,
-        "INSERT INTO tds_dead_letter_queue "
+        "INSERT INTO tds.tds_dead_letter_queue "
         "(queue_job_id, inbox_event_id, entity, entity_key, attempts, error, traceback) "
         "SELECT id, inbox_event_id, entity, entity_key, 4, 'ValueError: bad', 'Traceback ...' "
-        "FROM tds_sync_queue WHERE entity_key = :k",
+        "FROM tds.tds_sync_queue WHERE entity_key = :k",
         k=f"item:{entity_id}",
     )
-    await execute(sessions, "UPDATE tds_inbox_events SET status = 'failed' WHERE entity_id = :e", e=entity_id)
-    return int(await scalar(sessions, "SELECT max(id) FROM tds_dead_letter_queue"))
+    await execute(
+        sessions, "UPDATE tds.tds_inbox_events SET status = 'failed' WHERE entity_id = :e", e=entity_id
+    )
+    return int(await scalar(sessions, "SELECT max(id) FROM tds.tds_dead_letter_queue"))
 
 
 async def test_admin_endpoints_need_the_key(admin: httpx.AsyncClient) -> None:
@@ -70,7 +72,7 @@ async def test_replaying_a_dead_letter_queues_its_event(admin: httpx.AsyncClient
     response = await admin.post(f"/admin/queue/dead-letters/{letter}/replay")
     assert response.status_code == 200
     assert response.json() == {"matched": 1, "enqueued": 1}
-    pending = await scalar(sessions, "SELECT max_attempts FROM tds_sync_queue WHERE status = 'pending'")
+    pending = await scalar(sessions, "SELECT max_attempts FROM tds.tds_sync_queue WHERE status = 'pending'")
     assert pending == MAX_ATTEMPTS
     listing = (await admin.get("/admin/queue/dead-letters")).json()
     assert listing["dead_letters"] == []
@@ -82,13 +84,13 @@ async def test_replay_by_filter_and_by_event(admin: httpx.AsyncClient, sessions:
     """A filter replays the failed items; an event id replays that one event."""
     await make_dead_letter(sessions, "1")
     await enqueue(sessions, [("contact", "3")])
-    await execute(sessions, "UPDATE tds_sync_queue SET status = 'succeeded' WHERE entity = 'contact'")
+    await execute(sessions, "UPDATE tds.tds_sync_queue SET status = 'succeeded' WHERE entity = 'contact'")
     response = await admin.post("/admin/queue/replay", json={"entity": "item", "status": "failed"})
     assert response.json() == {"matched": 1, "enqueued": 1}
-    event_id = await scalar(sessions, "SELECT id FROM tds_inbox_events WHERE entity = 'contact'")
+    event_id = await scalar(sessions, "SELECT id FROM tds.tds_inbox_events WHERE entity = 'contact'")
     response = await admin.post(f"/admin/queue/events/{event_id}/replay")
     assert response.json() == {"matched": 1, "enqueued": 1}
-    assert await scalar(sessions, "SELECT count(*) FROM tds_sync_queue WHERE status = 'pending'") == 2
+    assert await scalar(sessions, "SELECT count(*) FROM tds.tds_sync_queue WHERE status = 'pending'") == 2
 
 
 @pytest.mark.parametrize(

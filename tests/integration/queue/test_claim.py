@@ -50,7 +50,7 @@ class TestClaim:
     async def test_future_jobs_are_not_claimed(self, sessions: Sessions) -> None:
         """A job whose run_after lies ahead stays in the queue."""
         [job_id] = await enqueue(sessions, [("item", "1")])
-        await execute(sessions, "UPDATE tds_sync_queue SET run_after = now() + interval '1 minute'")
+        await execute(sessions, "UPDATE tds.tds_sync_queue SET run_after = now() + interval '1 minute'")
         assert await claim(sessions) == []
         rows = await jobs_by_id(sessions, [job_id])
         assert rows[job_id]["status"] == "pending"
@@ -112,7 +112,7 @@ class TestPerRecordOrder:
         a1, a2 = await enqueue(sessions, [("item", "1"), ("item", "1")])
         await execute(
             sessions,
-            "UPDATE tds_sync_queue SET status = 'processing', locked_by = 'w9' WHERE id = :id",
+            "UPDATE tds.tds_sync_queue SET status = 'processing', locked_by = 'w9' WHERE id = :id",
             id=a2,
         )
         assert await claim(sessions, "w1") == []

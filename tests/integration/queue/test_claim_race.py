@@ -10,11 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tds.queue.repository import QueueRepository
 
 INBOX = text(
-    "INSERT INTO tds_inbox_events (source, entity, entity_id, idempotency_key, content_hash, payload) "
+    "INSERT INTO tds.tds_inbox_events (source, entity, entity_id, idempotency_key, content_hash, payload) "
     "VALUES ('webhook', 'item', '1', :key, 'h', '{}') RETURNING id"
 )
 JOB = text(
-    "INSERT INTO tds_sync_queue (inbox_event_id, entity, entity_key) VALUES (:inbox, 'item', 'item:1') "
+    "INSERT INTO tds.tds_sync_queue (inbox_event_id, entity, entity_key) VALUES (:inbox, 'item', 'item:1') "
     "RETURNING id"
 )
 
@@ -46,5 +46,5 @@ async def test_racing_claims_never_process_one_record_twice_at_once(
         await first.close()
         assert await second == []
     async with engine.connect() as conn:
-        states = dict((await conn.execute(text("SELECT id, status FROM tds_sync_queue"))).all())
+        states = dict((await conn.execute(text("SELECT id, status FROM tds.tds_sync_queue"))).all())
     assert states == {job_a: "pending", job_b: "processing"}

@@ -22,11 +22,11 @@ async def test_discard_keeps_the_reason_and_closes_the_entry(
     row = await scalar(
         sessions,
         "SELECT discard_reason || '|' || (resolved_at IS NOT NULL) || '|' || (replayed_at IS NULL) "
-        "FROM tds_dead_letter_queue WHERE id = :id",
+        "FROM tds.tds_dead_letter_queue WHERE id = :id",
         id=letter,
     )
     assert row == "record deleted in Zoho|true|true"
-    assert await scalar(sessions, "SELECT count(*) FROM tds_sync_queue WHERE status = 'pending'") == 0
+    assert await scalar(sessions, "SELECT count(*) FROM tds.tds_sync_queue WHERE status = 'pending'") == 0
     again = await admin.post(path, json={"reason": "twice"})
     assert again.status_code == 409
 
@@ -42,7 +42,10 @@ async def test_discard_refuses_a_missing_reason_or_entry(
     assert (
         await admin.post("/admin/queue/dead-letters/999/discard", json={"reason": "x"})
     ).status_code == 404
-    assert await scalar(sessions, "SELECT count(*) FROM tds_dead_letter_queue WHERE resolved_at IS NULL") == 1
+    assert (
+        await scalar(sessions, "SELECT count(*) FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL")
+        == 1
+    )
 
 
 async def test_replay_group_queues_only_that_error(admin: httpx.AsyncClient, sessions: Sessions) -> None:
@@ -50,7 +53,8 @@ async def test_replay_group_queues_only_that_error(admin: httpx.AsyncClient, ses
     other = [await make_dead_letter(sessions, str(n)) for n in (1, 2, 3)][-1]
     await execute(
         sessions,
-        "UPDATE tds_dead_letter_queue SET error = 'KeyError: name of ' || id || E'\\n' || 'detail ' || id "
+        "UPDATE tds.tds_dead_letter_queue "
+        "SET error = 'KeyError: name of ' || id || E'\\n' || 'detail ' || id "
         "WHERE id <> :o",
         o=other,
     )
@@ -59,12 +63,12 @@ async def test_replay_group_queues_only_that_error(admin: httpx.AsyncClient, ses
     )
     assert answer.json() == {"matched": 2, "enqueued": 2}
     still_open = await scalar(
-        sessions, "SELECT string_agg(id::text, ',') FROM tds_dead_letter_queue WHERE resolved_at IS NULL"
+        sessions, "SELECT string_agg(id::text, ',') FROM tds.tds_dead_letter_queue WHERE resolved_at IS NULL"
     )
     assert still_open == str(other)
     queued = await scalar(
         sessions,
-        "SELECT string_agg(entity_key, ',' ORDER BY id) FROM tds_sync_queue WHERE status = 'pending'",
+        "SELECT string_agg(entity_key, ',' ORDER BY id) FROM tds.tds_sync_queue WHERE status = 'pending'",
     )
     assert queued == "item:1,item:2"
     missing = await admin.post(

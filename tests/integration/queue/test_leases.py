@@ -46,11 +46,11 @@ async def test_an_expired_last_attempt_is_dead_lettered(sessions: Sessions) -> N
     row = (await jobs_by_id(sessions, [job_id]))[job_id]
     assert row["status"] == "dead"
     error = await scalar(
-        sessions, "SELECT error FROM tds_dead_letter_queue WHERE queue_job_id = :id", id=job_id
+        sessions, "SELECT error FROM tds.tds_dead_letter_queue WHERE queue_job_id = :id", id=job_id
     )
     assert error == "lease expired on the last attempt"
     inbox_status = await scalar(
-        sessions, "SELECT status FROM tds_inbox_events WHERE id = :id", id=row["inbox_event_id"]
+        sessions, "SELECT status FROM tds.tds_inbox_events WHERE id = :id", id=row["inbox_event_id"]
     )
     assert inbox_status == "failed"
 
@@ -81,6 +81,6 @@ async def test_a_worker_cannot_complete_a_job_it_lost(sessions: Sessions) -> Non
     row = (await jobs_by_id(sessions, [job_id]))[job_id]
     assert (row["status"], row["locked_by"]) == ("succeeded", "fast")
     processed_at = await scalar(
-        sessions, "SELECT processed_at FROM tds_inbox_events WHERE id = :id", id=row["inbox_event_id"]
+        sessions, "SELECT processed_at FROM tds.tds_inbox_events WHERE id = :id", id=row["inbox_event_id"]
     )
     assert processed_at is not None

@@ -36,18 +36,18 @@ async def tds(db_url: str, *args: str) -> tuple[int, str, str]:
 async def test_replay_cli_by_filter_and_by_event(db_url: str, sessions: Sessions) -> None:
     """A filter replays matching events; a repeated replay of a queued event enqueues nothing new."""
     await enqueue(sessions, [("item", "1"), ("item", "2"), ("contact", "1")])
-    await execute(sessions, "UPDATE tds_sync_queue SET status = 'succeeded'")
-    await execute(sessions, "UPDATE tds_inbox_events SET status = 'failed' WHERE entity = 'item'")
+    await execute(sessions, "UPDATE tds.tds_sync_queue SET status = 'succeeded'")
+    await execute(sessions, "UPDATE tds.tds_inbox_events SET status = 'failed' WHERE entity = 'item'")
 
     code, out, err = await tds(
         db_url, "replay", "--entity", "products", "--status", "failed", "--since", "2020-01-01"
     )
     assert code == 0, err
     assert out.strip() == "re-enqueued 2 of 2 matching event(s)"
-    pending = "SELECT count(*) FROM tds_sync_queue WHERE status = 'pending' AND max_attempts = 2"
+    pending = "SELECT count(*) FROM tds.tds_sync_queue WHERE status = 'pending' AND max_attempts = 2"
     assert await scalar(sessions, pending) == 2
 
-    event_id = await scalar(sessions, "SELECT min(id) FROM tds_inbox_events")
+    event_id = await scalar(sessions, "SELECT min(id) FROM tds.tds_inbox_events")
     code, out, _ = await tds(db_url, "replay", "--event", str(event_id))
     assert (code, out.strip()) == (0, "re-enqueued 0 of 1 matching event(s) (1 already queued)")
 

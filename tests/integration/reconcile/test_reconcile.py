@@ -41,7 +41,7 @@ async def test_after_a_full_sync_every_entity_reconciles_clean(make_stack) -> No
     for entity in ENTITY_NAMES:
         assert await differences(service, entity) == set(), entity
     runs = await stack.rows(
-        "SELECT entity, status, zoho_records, erp_records, api_calls FROM tds_reconcile_runs"
+        "SELECT entity, status, zoho_records, erp_records, api_calls FROM tds.tds_reconcile_runs"
     )
     assert len(runs) == len(ENTITY_NAMES)
     items = next(r for r in runs if r["entity"] == "item")
@@ -89,8 +89,9 @@ async def test_finds_exactly_what_changed_behind_the_sync_and_repair_makes_it_cl
     deleted = await stack.rows("SELECT is_deleted FROM erp.products WHERE zoho_id = :id", id=items[0])
     assert deleted == [{"is_deleted": True}]
     stored = await stack.rows(
-        "SELECT r.kind, r.zoho_id, r.fields, r.repair FROM tds_reconcile_differences r "
-        "JOIN tds_reconcile_runs u ON u.id = r.run_id WHERE u.repair AND u.entity = 'item' ORDER BY r.zoho_id"
+        "SELECT r.kind, r.zoho_id, r.fields, r.repair FROM tds.tds_reconcile_differences r "
+        "JOIN tds.tds_reconcile_runs u ON u.id = r.run_id "
+        "WHERE u.repair AND u.entity = 'item' ORDER BY r.zoho_id"
     )
     assert len(stored) == 5
     assert all(row["repair"] for row in stored)
@@ -169,7 +170,7 @@ async def test_zoho_deletes_of_an_entity_set_to_report_are_reported_not_repaired
     result = await service.run("item", repair=True)
     assert [(d.kind, d.zoho_id) for d in result.differences] == [("deleted", gone)]
     assert result.counts.repaired == 0
-    assert await stack.rows("SELECT repair FROM tds_reconcile_differences") == [{"repair": None}]
+    assert await stack.rows("SELECT repair FROM tds.tds_reconcile_differences") == [{"repair": None}]
     assert await stack.drain() == 0
     assert await stack.rows("SELECT is_deleted FROM erp.products WHERE zoho_id = :id", id=gone) == [
         {"is_deleted": False}

@@ -31,7 +31,7 @@ async def test_runs_each_entity_once_a_day_and_one_process_at_a_time(make_stack)
         "warehouse": ("succeeded", 0, 0),
     }
     assert await scheduler.run_once() == {}  # both reconciled today: nothing is due
-    await execute(stack, "UPDATE tds_reconcile_runs SET started_at = started_at - interval '25 hours'")
+    await execute(stack, "UPDATE tds.tds_reconcile_runs SET started_at = started_at - interval '25 hours'")
     await stack.drain()
     again = await scheduler.run_once()
     assert again is not None
@@ -48,12 +48,12 @@ async def test_the_loop_reconciles_when_due_and_stops_when_asked(make_stack) -> 
     stop = asyncio.Event()
     task = asyncio.create_task(scheduler.run(stop))
     for _ in range(200):
-        if await stack.rows("SELECT 1 FROM tds_reconcile_runs WHERE status = 'succeeded'"):
+        if await stack.rows("SELECT 1 FROM tds.tds_reconcile_runs WHERE status = 'succeeded'"):
             break
         await asyncio.sleep(0.05)
     stop.set()
     await asyncio.wait_for(task, timeout=10)
-    runs = await stack.rows("SELECT entity, status FROM tds_reconcile_runs")
+    runs = await stack.rows("SELECT entity, status FROM tds.tds_reconcile_runs")
     assert runs == [{"entity": "user", "status": "succeeded"}]
 
 
@@ -66,11 +66,11 @@ async def test_the_worker_process_starts_the_schedule_only_when_enabled(make_sta
     stack.settings.reconcile.scheduler_enabled = True
     task = asyncio.create_task(runtime._run_reconcile_scheduler(stack.container, stop))
     for _ in range(200):
-        if await stack.rows("SELECT 1 FROM tds_reconcile_runs WHERE finished_at IS NOT NULL"):
+        if await stack.rows("SELECT 1 FROM tds.tds_reconcile_runs WHERE finished_at IS NOT NULL"):
             break
         await asyncio.sleep(0.05)
     stop.set()
     await asyncio.wait_for(task, timeout=10)
-    assert await stack.rows("SELECT entity, status FROM tds_reconcile_runs") == [
+    assert await stack.rows("SELECT entity, status FROM tds.tds_reconcile_runs") == [
         {"entity": "warehouse", "status": "succeeded"}
     ]

@@ -28,12 +28,12 @@ async def test_a_batch_is_applied_marked_and_logged(sessions: Sessions, make_poo
     assert all(row["finished_at"] is not None for row in rows.values())
     processed = await scalar(
         sessions,
-        "SELECT count(*) FROM tds_inbox_events WHERE status = 'processed' AND processed_at IS NOT NULL",
+        "SELECT count(*) FROM tds.tds_inbox_events WHERE status = 'processed' AND processed_at IS NOT NULL",
     )
     assert processed == 3
     outcomes = await scalar(
         sessions,
-        "SELECT string_agg(outcome, ',' ORDER BY queue_job_id) FROM tds_sync_logs WHERE worker_id = 'w1'",
+        "SELECT string_agg(outcome, ',' ORDER BY queue_job_id) FROM tds.tds_sync_logs WHERE worker_id = 'w1'",
     )
     assert outcomes == "inserted,updated,inserted"
     assert pool.processed == 3
@@ -46,7 +46,7 @@ async def test_a_stale_event_is_marked_skipped(sessions: Sessions, make_pool: Po
     row = (await jobs_by_id(sessions, [job_id]))[job_id]
     assert row["status"] == "skipped"
     status = await scalar(
-        sessions, "SELECT status FROM tds_inbox_events WHERE id = :id", id=row["inbox_event_id"]
+        sessions, "SELECT status FROM tds.tds_inbox_events WHERE id = :id", id=row["inbox_event_id"]
     )
     assert status == "skipped"
 
@@ -94,7 +94,7 @@ async def test_an_event_for_an_entity_without_handler_is_dead_lettered(
     rows = await jobs_by_id(sessions, [dead, fine])
     assert (rows[dead]["status"], rows[fine]["status"]) == ("dead", "succeeded")
     error = await scalar(
-        sessions, "SELECT error FROM tds_dead_letter_queue WHERE queue_job_id = :id", id=dead
+        sessions, "SELECT error FROM tds.tds_dead_letter_queue WHERE queue_job_id = :id", id=dead
     )
     assert error == "PermanentHandlerError: no handler for entity 'bill'"
 

@@ -35,7 +35,9 @@ async def test_open_breaker_defers_jobs_without_using_attempts_and_a_probe_close
     assert all(0 < wait <= 0.4 for wait in waits)
     assert rows[contact]["status"] == "succeeded"  # another entity's breaker is not involved
     assert items.calls == 3  # the batch, then two events alone; the deferred three were never tried
-    deferred_logs = await scalar(sessions, "SELECT count(*) FROM tds_sync_logs WHERE outcome = 'deferred'")
+    deferred_logs = await scalar(
+        sessions, "SELECT count(*) FROM tds.tds_sync_logs WHERE outcome = 'deferred'"
+    )
     assert deferred_logs == 3
 
     assert await pool.run_once() == 0  # nothing is due while the breaker is open

@@ -49,7 +49,9 @@ async def test_jobs_of_a_killed_worker_run_exactly_once_elsewhere(
     try:
 
         async def holding() -> bool:
-            sql = "SELECT count(*) FROM tds_sync_queue WHERE locked_by = 'doomed' AND status = 'processing'"
+            sql = (
+                "SELECT count(*) FROM tds.tds_sync_queue WHERE locked_by = 'doomed' AND status = 'processing'"
+            )
             return await scalar(sessions, sql) == 10
 
         await wait_until(holding, timeout_s=30)
@@ -63,7 +65,8 @@ async def test_jobs_of_a_killed_worker_run_exactly_once_elsewhere(
 
         async def finished() -> bool:
             return (
-                await scalar(sessions, "SELECT count(*) FROM tds_sync_queue WHERE status = 'succeeded'") == 25
+                await scalar(sessions, "SELECT count(*) FROM tds.tds_sync_queue WHERE status = 'succeeded'")
+                == 25
             )
 
         await wait_until(finished, timeout_s=30)
@@ -76,7 +79,7 @@ async def test_jobs_of_a_killed_worker_run_exactly_once_elsewhere(
     assert applied == "25/25"
     logged = await scalar(
         sessions,
-        "SELECT count(*) || '/' || count(DISTINCT queue_job_id) FROM tds_sync_logs "
+        "SELECT count(*) || '/' || count(DISTINCT queue_job_id) FROM tds.tds_sync_logs "
         "WHERE outcome = 'inserted'",
     )
     assert logged == "25/25"

@@ -22,7 +22,7 @@ async def seconds_until_retry(sessions: Sessions, job_id: int) -> float:
 
 
 async def make_due(sessions: Sessions) -> None:
-    await execute(sessions, "UPDATE tds_sync_queue SET run_after = now() WHERE status = 'pending'")
+    await execute(sessions, "UPDATE tds.tds_sync_queue SET run_after = now() WHERE status = 'pending'")
 
 
 async def test_retries_follow_the_schedule_with_bounded_jitter(
@@ -38,7 +38,7 @@ async def test_retries_follow_the_schedule_with_bounded_jitter(
         assert base * 0.9 - 1 <= wait_s <= base * 1.1, (attempt, wait_s)
         assert (await jobs_by_id(sessions, [job_id]))[job_id]["attempts"] == attempt
         await make_due(sessions)
-    retries = await scalar(sessions, "SELECT count(*) FROM tds_sync_logs WHERE outcome = 'retry'")
+    retries = await scalar(sessions, "SELECT count(*) FROM tds.tds_sync_logs WHERE outcome = 'retry'")
     assert retries == 4
 
 
@@ -83,11 +83,11 @@ async def test_the_last_attempt_goes_to_the_dead_letter_queue_with_traceback(
     assert "fakes.py" in full.traceback
     inbox = await scalar(
         sessions,
-        "SELECT status || '|' || error FROM tds_inbox_events WHERE id = :id",
+        "SELECT status || '|' || error FROM tds.tds_inbox_events WHERE id = :id",
         id=row["inbox_event_id"],
     )
     assert inbox == "failed|ValueError: bad total"
-    outcomes = await scalar(sessions, "SELECT string_agg(outcome, ',' ORDER BY id) FROM tds_sync_logs")
+    outcomes = await scalar(sessions, "SELECT string_agg(outcome, ',' ORDER BY id) FROM tds.tds_sync_logs")
     assert outcomes == "retry,dead"
 
 
@@ -108,7 +108,7 @@ async def test_a_dead_letter_replayed_after_a_fix_succeeds(
     pool = make_pool({"item": handler})
     await pool.run_once()
     dead_letter_id = await scalar(
-        sessions, "SELECT id FROM tds_dead_letter_queue WHERE queue_job_id = :id", id=job_id
+        sessions, "SELECT id FROM tds.tds_dead_letter_queue WHERE queue_job_id = :id", id=job_id
     )
 
     handler.broken = False  # the fix
@@ -119,9 +119,9 @@ async def test_a_dead_letter_replayed_after_a_fix_succeeds(
 
     assert [event.entity_id for event in handler.events] == ["1"]
     replayed = await scalar(
-        sessions, "SELECT replayed_at IS NOT NULL AND resolved_at IS NOT NULL FROM tds_dead_letter_queue"
+        sessions, "SELECT replayed_at IS NOT NULL AND resolved_at IS NOT NULL FROM tds.tds_dead_letter_queue"
     )
     assert replayed is True
-    statuses = await scalar(sessions, "SELECT string_agg(status, ',' ORDER BY id) FROM tds_sync_queue")
+    statuses = await scalar(sessions, "SELECT string_agg(status, ',' ORDER BY id) FROM tds.tds_sync_queue")
     assert statuses == "dead,succeeded"
-    assert await scalar(sessions, "SELECT status FROM tds_inbox_events") == "processed"
+    assert await scalar(sessions, "SELECT status FROM tds.tds_inbox_events") == "processed"

@@ -18,7 +18,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 async def all_done(sessions: Sessions) -> bool:
     left = await scalar(
-        sessions, "SELECT count(*) FROM tds_sync_queue WHERE status IN ('pending', 'processing')"
+        sessions, "SELECT count(*) FROM tds.tds_sync_queue WHERE status IN ('pending', 'processing')"
     )
     return left == 0
 
@@ -48,7 +48,7 @@ async def test_several_workers_keep_each_record_in_order(sessions: Sessions, mak
         order.setdefault(event.entity_id, []).append(event.job_id)
     assert all(ids == sorted(ids) and len(ids) == 5 for ids in order.values())
     assert sorted(e.job_id for e in handler.events) == job_ids
-    workers = await scalar(sessions, "SELECT count(DISTINCT locked_by) FROM tds_sync_queue")
+    workers = await scalar(sessions, "SELECT count(DISTINCT locked_by) FROM tds.tds_sync_queue")
     assert workers >= 2
 
 
@@ -60,13 +60,16 @@ async def test_heartbeat_row_tracks_the_worker_and_ends_stopped(
     pool = make_pool({"item": RecordingHandler()}, "beating", heartbeat_interval_s=0.05)
 
     async def counted() -> bool:
-        sql = "SELECT processed FROM tds_worker_heartbeats WHERE worker_id = 'beating' AND state = 'running'"
+        sql = (
+            "SELECT processed FROM tds.tds_worker_heartbeats "
+            "WHERE worker_id = 'beating' AND state = 'running'"
+        )
         return await scalar(sessions, sql) == 2
 
     async with running(pool):
         await wait_until(counted, timeout_s=5)
     async with sessions() as session:
-        row = (await session.execute(text("SELECT * FROM tds_worker_heartbeats"))).mappings().one()
+        row = (await session.execute(text("SELECT * FROM tds.tds_worker_heartbeats"))).mappings().one()
     assert (row["worker_id"], row["hostname"], row["pid"]) == ("beating", socket.gethostname(), os.getpid())
     assert (row["state"], row["processed"], row["failed"], row["in_flight"]) == ("stopped", 2, 0, 0)
     assert row["last_seen_at"] >= row["started_at"]
@@ -109,8 +112,8 @@ async def test_shutdown_releases_unfinished_work_and_claims_nothing_more(
     rows = await jobs_by_id(sessions, job_ids)
     assert [(r["status"], r["attempts"], r["locked_by"]) for r in rows.values()] == [("pending", 0, None)] * 2
     assert len(handler.batches) == 1
-    assert await scalar(sessions, "SELECT count(*) FROM tds_sync_queue WHERE status = 'pending'") == 3
-    assert await scalar(sessions, "SELECT count(*) FROM tds_sync_logs") == 0
+    assert await scalar(sessions, "SELECT count(*) FROM tds.tds_sync_queue WHERE status = 'pending'") == 3
+    assert await scalar(sessions, "SELECT count(*) FROM tds.tds_sync_logs") == 0
 
 
 async def test_shutdown_lets_batches_that_finish_in_time_complete(

@@ -1,4 +1,4 @@
-"""Tests for the PostgreSQL daily budget store (tds_configuration key zoho.daily_budget)."""
+"""Tests for the PostgreSQL daily budget store (tds.tds_configuration key zoho.daily_budget)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ DAY = date(2026, 3, 1)
 async def stored(sessions) -> object:
     async with transaction(sessions) as session:
         result = await session.execute(
-            text("SELECT value FROM tds_configuration WHERE key = :key"), {"key": BUDGET_KEY}
+            text("SELECT value FROM tds.tds_configuration WHERE key = :key"), {"key": BUDGET_KEY}
         )
         return result.scalar_one_or_none()
 
