@@ -159,6 +159,7 @@ class ErpMappingSettings(BaseModel):
 
     profile: Path | None = None
     schema_name: str = "erp"
+    shadow: bool = False  # run beside another integration: write nothing to the ERP, report what would be
     tables: dict[str, str] = Field(default_factory=dict)
     columns: dict[str, str] = Field(default_factory=dict)
 
@@ -225,6 +226,8 @@ class Settings(BaseSettings):
             found.append("webhook verification is DISABLED: anyone can post events")
         elif self.webhooks.hmac_secret is None and self.webhooks.shared_token is None:
             found.append("no webhook secret or token configured: every webhook will be rejected (401)")
+        if self.erp.shadow:
+            found.append("shadow mode: nothing is written to the ERP; see tds erp shadow-report")
         if not self.api.admin_api_keys:
             found.append("no admin API key configured: admin endpoints answer 401")
         return found

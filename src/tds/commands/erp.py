@@ -1,9 +1,10 @@
-"""`tds erp check` and `tds erp plan`: validate the ERP profile, and show what a record would write."""
+"""`tds erp check`, `plan` and `shadow-report`: the profile checked, a record planned, shadow summed."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -75,5 +76,58 @@ async def _plan(settings: Settings, entity: str, record: Any) -> list[dict[str, 
     try:
         async with transaction(container.sessions) as session:
             return [asdict(table) for table in await plan_record(session, target, entity, record)]
+    finally:
+        await container.aclose()
+
+
+# The columns of the shadow report: outcome as stored, and as the report calls it.
+SHADOW_COLUMNS = (
+    ("inserted", "insert"),
+    ("updated", "update"),
+    ("deleted", "delete"),
+    ("unchanged", "leave"),
+    ("stale", "stale"),
+)
+
+
+@app.command("shadow-report")
+def shadow_report(
+    since: Annotated[
+        datetime | None, typer.Option(help="only events handled since then (ISO 8601, e.g. 2026-12-04T09:00)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per entity and outcome")] = False,
+) -> None:
+    """What shadow mode (TDS_ERP__SHADOW=true) would have done: per entity, the records it would insert,
+    update, delete or leave as they are (each record counted once, by its latest event)."""
+    counts = asyncio.run(_shadow_counts(load_cli_settings(), since))
+    if as_json:
+        for count in counts:
+            typer.echo(
+                json.dumps({"entity": count.entity, "outcome": count.outcome, "records": count.records})
+            )
+        return
+    if not counts:
+        typer.echo("no shadow outcomes recorded (is TDS_ERP__SHADOW=true, and has the worker run?)")
+        return
+    table: dict[str, dict[str, int]] = {}
+    for count in counts:
+        table.setdefault(count.entity, {})[count.outcome] = count.records
+    header = ["entity", *(label for _, label in SHADOW_COLUMNS)]
+    typer.echo("  ".join(f"{h:>10}" if i else f"{h:<22}" for i, h in enumerate(header)))
+    for entity, by_outcome in sorted(table.items()):
+        cells = [f"{by_outcome.get(outcome, 0):>10}" for outcome, _ in SHADOW_COLUMNS]
+        typer.echo("  ".join([f"{entity:<22}", *cells]))
+    typer.echo("failed events are in the dead letters (tds replay --dlq, or the dashboard)")
+
+
+async def _shadow_counts(settings: Settings, since: datetime | None) -> list[Any]:
+    from tds.bootstrap import build_container
+    from tds.db.engine import transaction
+    from tds.entities.shadow_repository import ShadowRepository
+
+    container = await build_container(settings, migrate_now=False)
+    try:
+        async with transaction(container.sessions) as session:
+            return await ShadowRepository(session).summary(since)
     finally:
         await container.aclose()

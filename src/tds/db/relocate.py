@@ -49,10 +49,12 @@ ERP_BASE = "0101"
 MIGRATION_LOCK_KEY = 0x7464735F6D6967
 
 LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
-# Where the version tables are: TDS Core's own schema's, and public's.
+# Where the version tables are: TDS Core's own schema's, and public's if this role may read it (one it
+# may not read is another application's: the legacy layout's was always its installer's own).
 VERSION_TABLES_SQL = text(
     "SELECT to_regclass(format('%I.alembic_version', CAST(:schema AS text))) IS NOT NULL AS own, "
-    "to_regclass('public.alembic_version') IS NOT NULL AS public"
+    "to_regclass('public.alembic_version') IS NOT NULL "
+    "AND has_table_privilege('public.alembic_version', 'SELECT') AS public"
 )
 PUBLIC_VERSIONS_SQL = text("SELECT version_num FROM public.alembic_version")
 TABLE_EXISTS_SQL = text("SELECT to_regclass(:name) IS NOT NULL")

@@ -280,6 +280,8 @@ def _header(plan: Plan) -> Row:
 
 def build_handlers(erp: ErpMappingSettings) -> dict[str, EntityHandler]:
     """One handler per catalog entity, as the ERP profile `erp` names says (see target.py)."""
+    from tds.entities.shadow import shadowed
     from tds.entities.target import build_target  # target.py builds on this module
 
-    return dict(build_target(erp).handlers)
+    handlers = dict(build_target(erp).handlers)
+    return shadowed(handlers) if erp.shadow else handlers

@@ -60,3 +60,20 @@ class ErpVersion(Base):
     doc: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     keys: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ShadowOutcome(Base):
+    """What one event would have done to the ERP in shadow mode (`erp.shadow`), where the handler's
+    writes are rolled back: the outcome it reported (inserted, updated, unchanged, stale, deleted)."""
+
+    __tablename__ = "tds_shadow_outcomes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entity: Mapped[str] = mapped_column(Text)
+    entity_id: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(Text)
+    queue_job_id: Mapped[int | None] = mapped_column(BigInteger)
+    inbox_event_id: Mapped[int | None] = mapped_column(BigInteger)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    __table_args__ = (Index("ix_tds_shadow_outcomes_record", "entity", "entity_id", "id"),)
