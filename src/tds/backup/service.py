@@ -64,7 +64,10 @@ class BackupService:
 
         erp = build_erp_tables(self.settings.erp)
         tables = sorted({erp.qualified_name(logical) for logical in erp})
-        return [f"--schema={self.settings.db.schema_name}", *(f"--table={table}" for table in tables)]
+        # --table, since pg_dump ignores --schema beside it: the schema's tables; the schema itself and
+        # its function come from the migrations on restore.
+        own = f"{self.settings.db.schema_name}.*"
+        return [f"--table={table}" for table in (own, *tables)]
 
     async def backup(self, *, whole: bool = False, directory: Path | None = None) -> BackupResult:
         """Dumps, checks (checksum and pg_restore --list), then prunes backups past retention."""

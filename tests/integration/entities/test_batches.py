@@ -55,7 +55,7 @@ class TestManyRecords:
         events = [make_event("invoice", _invoice(n)) for n in range(120)]
         await apply(*events)
         assert await apply(*events) == [Outcome.UNCHANGED] * 120
-        assert len(await fetch("public.tds_audit_trail")) == 120
+        assert len(await fetch("tds.tds_audit_trail")) == 120
 
 
 class TestBatchSemantics:
@@ -75,7 +75,7 @@ class TestBatchSemantics:
             await session.rollback()
         assert outcome == [Outcome.INSERTED]
         assert await fetch("invoices") == []
-        assert await fetch("public.tds_audit_trail") == []
+        assert await fetch("tds.tds_audit_trail") == []
 
     async def test_an_unmappable_record_fails_the_batch_permanently(self, apply):
         """A record without its id fails the whole batch with a permanent, named error."""

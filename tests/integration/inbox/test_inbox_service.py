@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from tds.db.engine import async_url, create_sessionmaker
+from tds.db.schema import LOGICAL_SCHEMA, translate_map
 from tds.entities.catalog import get
 from tds.errors import InvalidPayload
 from tds.inbox.batcher import InboxBatcher
@@ -179,7 +180,7 @@ class TestBatcher:
         # the batch that PostgreSQL aborts.
         batch_engine = create_async_engine(
             async_url(db_url), connect_args={"server_settings": {"deadlock_timeout": "300"}}
-        )
+        ).execution_options(schema_translate_map=translate_map(LOGICAL_SCHEMA))
         batcher = InboxBatcher(create_sessionmaker(batch_engine), INBOX)
         try:
             async with sessions() as other:

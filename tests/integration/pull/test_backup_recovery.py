@@ -40,7 +40,7 @@ async def test_restore_then_replay_and_incremental_pull_bring_the_erp_back_to_zo
     service = BackupService(stack.settings, stack.container.database_url, stack.container.sessions)
     made = await service.backup(directory=tmp_path)
     backed_up_at = datetime.now(UTC)
-    assert "public.tds_inbox_events" in made.listing.tables
+    assert "tds.tds_inbox_events" in made.listing.tables
     assert "erp.products" in made.listing.tables
 
     await _changes_by_webhook(stack)
