@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
@@ -22,7 +23,7 @@ OPENSSL = shutil.which("openssl")
 SELF_SIGNED = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"]
 CLIENT_IP = "127.0.0.2"  # loopback, but not the proxy's own address: the app must see this one
 OUTSIDER_IP = "127.0.0.3"  # not in the staff network of the live test
-pytestmark = pytest.mark.skipif(
+needs_nginx = pytest.mark.skipif(
     NGINX is None or OPENSSL is None,
     reason="nginx or openssl is not installed (apt-get install nginx openssl to run these checks)",
 )
@@ -79,6 +80,23 @@ def _configure(tmp: Path, upstream: int, http: int, https: int, *, staff: str | 
     return main
 
 
+def _location(prefix: str) -> list[str]:
+    """The directives of the site's `location <prefix>` block, comments and blank lines left out."""
+    found = re.search(rf"\n    location {re.escape(prefix)} {{\n(.*?)\n    }}\n", SITE.read_text(), re.S)
+    assert found is not None, prefix
+    lines = (line.split("#", 1)[0].strip() for line in found.group(1).splitlines())
+    return [line for line in lines if line]
+
+
+def test_earlier_webhook_urls_get_the_webhook_cap_and_rate_limit() -> None:
+    """`/api/tds/webhooks/` (the earlier integration's URLs) has exactly the directives of `/webhooks/`."""
+    webhooks = _location("/webhooks/")
+    assert "client_max_body_size 1m;" in webhooks
+    assert "limit_req zone=tds_webhooks burst=500 nodelay;" in webhooks
+    assert _location("/api/tds/webhooks/") == webhooks
+
+
+@needs_nginx
 def test_nginx_accepts_the_site(tmp_path: Path) -> None:
     """`nginx -t` finds the site valid (TLS, limits, geo, locations) with only host values swapped."""
     main = _configure(tmp_path, 8000, free_port(), free_port())
@@ -130,30 +148,42 @@ def _wait_for(check: Callable[[], bool], timeout_s: float = 60.0) -> None:
     raise AssertionError("did not come up in time")
 
 
+@needs_nginx
 @pytest.mark.slow
 def test_nginx_caps_webhook_bodies_keeps_health_out_of_the_log_and_passes_the_client_ip(
     nginx: tuple[int, Path], api: tuple[int, subprocess.Popen[str]]
 ) -> None:
-    """413 from nginx over the cap; /health unlogged, other requests logged; the app sees the client IP."""
+    """413 from nginx over the cap, on the native and the earlier webhook URLs; /health unlogged, other
+    requests logged; the app sees the client IP on both kinds of webhook URL."""
     https, logs = nginx
     base = f"https://127.0.0.1:{https}"
     with _client() as client:
-        too_big = client.post(f"{base}/webhooks/zoho/item", content=b"x" * (1024 * 1024 + 1))
-        assert too_big.status_code == 413
-        assert too_big.headers["server"].startswith("nginx")
+        for path in ("/webhooks/zoho/item", "/api/tds/webhooks/products"):
+            too_big = client.post(f"{base}{path}", content=b"x" * (1024 * 1024 + 1))
+            assert too_big.status_code == 413, path
+            assert too_big.headers["server"].startswith("nginx")
         assert client.get(f"{base}/health").status_code == 200
         refused = client.post(f"{base}/webhooks/zoho/item", json={"item": {"item_id": "1"}})
         assert refused.status_code == 401  # no token: refused by the app, which logs the client
+        wrong_key = client.post(
+            f"{base}/api/tds/webhooks/orders",
+            json={"entity_id": "1", "data": {}},
+            headers={"X-Webhook-Key": "not-the-key"},
+        )
+        assert wrong_key.status_code == 401  # proxied to the app's one intake, which refuses it
         assert client.get(f"http://127.0.0.1:{https}/").status_code == 400  # plain HTTP on the TLS port
     access_log = (logs / "tds.access.log").read_text()
     assert "/webhooks/zoho/item" in access_log
+    assert "/api/tds/webhooks/orders" in access_log
     assert "/health" not in access_log
     proc = api[1]
     proc.send_signal(signal.SIGTERM)
     _, stderr = proc.communicate(timeout=60)
     assert f"webhook for item from {CLIENT_IP} refused" in stderr
+    assert f"webhook for salesorder from {CLIENT_IP} refused" in stderr
 
 
+@needs_nginx
 @pytest.mark.slow
 def test_dashboard_and_admin_can_be_limited_to_a_staff_network(nginx: tuple[int, Path]) -> None:
     """With the geo default set to 0, only the listed network reaches /admin and /dashboard."""

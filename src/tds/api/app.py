@@ -32,6 +32,7 @@ def create_app(container: Container) -> FastAPI:
     app.state.container = container
     app.include_router(health.router)
     app.include_router(webhooks.router)
+    app.include_router(webhooks.legacy_router)
     app.include_router(admin_sync.router)
     app.include_router(admin_queue.router)
     app.include_router(admin_alerts.router)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -21,7 +21,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tds.api.deps import get_container, require_admin
 from tds.bootstrap import Container
 from tds.entities import catalog
+from tds.entities.catalog import EntitySpec
 from tds.errors import NotFound, VerificationFailed
+from tds.inbox.legacy import LEGACY_PREFIX, legacy_lookup
 from tds.insights.metrics import ClusterMetrics, ClusterMetricsReader
 
 router = APIRouter(tags=["metrics"])
@@ -55,8 +57,9 @@ class IntakeMetrics:
 
 
 class IntakeTimer:
-    """Pure ASGI middleware timing every /webhooks/zoho/{entity} request (no per-request task or copy,
-    unlike a decorator middleware); the entity label is bounded by the catalog."""
+    """Pure ASGI middleware timing every /webhooks/zoho/{entity} and /api/tds/webhooks/{name} request
+    (no per-request task or copy, unlike a decorator middleware); the entity label is bounded by the
+    catalog."""
 
     def __init__(self, app: ASGIApp, intake: IntakeMetrics) -> None:
         self.app = app
@@ -64,7 +67,8 @@ class IntakeTimer:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not path.startswith("/webhooks/zoho/"):
+        lookup = _entity_lookup(path)
+        if lookup is None:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -79,8 +83,17 @@ class IntakeTimer:
         try:
             await self.app(scope, receive, remember_status)
         finally:
-            spec = catalog.lookup(path.rsplit("/", 1)[-1])
+            spec = lookup(path.rsplit("/", 1)[-1])
             self.intake.observe(spec.name if spec else "unknown", status, time.perf_counter() - started)
+
+
+def _entity_lookup(path: str) -> Callable[[str], EntitySpec | None] | None:
+    """How a webhook path's last segment names its entity; None for paths that are no webhook."""
+    if path.startswith("/webhooks/zoho/"):
+        return catalog.lookup
+    if path.startswith(f"{LEGACY_PREFIX}/"):
+        return legacy_lookup
+    return None
 
 
 def install_intake_metrics(app: FastAPI) -> IntakeMetrics:

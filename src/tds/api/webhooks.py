@@ -5,6 +5,9 @@ verification over the raw body (401), then entity, content type and body (404/41
 refused after verification is still kept in the inbox with status `rejected` for triage. Nothing
 but the inbox and queue rows is written in the request; concurrent deliveries share a transaction
 through the InboxBatcher (group commit), and each answer waits for its rows' commit.
+
+`/api/tds/webhooks/{name}` serves the earlier integration's URLs: the name picks the entity (an
+unknown name is 404 at once, like any unknown URL), then the same `receive` runs.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from tds.entities.catalog import ENTITIES, lookup
 from tds.errors import InvalidPayload, PayloadTooLarge, VerificationFailed, WebhookError
 from tds.inbox.batcher import InboxBatcher
 from tds.inbox.intake import WEBHOOK_SOURCE, headers_of_note, parse_delivery
+from tds.inbox.legacy import LEGACY_PREFIX, legacy_entity
 from tds.inbox.normalize import CheckCall
 from tds.inbox.service import InboxService
 from tds.inbox.verification import WebhookVerifier
@@ -27,6 +31,7 @@ from tds.inbox.verification import WebhookVerifier
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/webhooks/zoho", tags=["webhooks"])
+legacy_router = APIRouter(prefix=LEGACY_PREFIX, tags=["webhooks"])
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,11 @@ async def receive(entity: str, request: Request) -> Response:
     return _json({"status": "duplicate", "event_id": result.event_id}, 200)
 
 
+async def receive_legacy(name: str, request: Request) -> Response:
+    """The earlier integration's URL for one module (`products`, `orders`, …): the same intake."""
+    return await receive(legacy_entity(name).name, request)
+
+
 for _method in ("POST", "PUT", "DELETE"):
     router.add_api_route(
         "/{entity}",
@@ -108,6 +118,14 @@ for _method in ("POST", "PUT", "DELETE"):
         status_code=202,
         operation_id=f"receive_webhook_{_method.lower()}",
         name=f"receive_webhook_{_method.lower()}",
+    )
+    legacy_router.add_api_route(
+        "/{name}",
+        receive_legacy,
+        methods=[_method],
+        status_code=202,
+        operation_id=f"receive_legacy_webhook_{_method.lower()}",
+        name=f"receive_legacy_webhook_{_method.lower()}",
     )
 
 

@@ -4,12 +4,18 @@ Shapes (webhooks.md §2 and §6): the record wrapped under its module key (`{"it
 plural key holding a one-element list, a bare record (it has the entity's id field), and a form
 body whose `JSONString` (or older `payload`) field holds any of those as JSON. An empty `payload`
 is the check call Zoho sends when a webhook is saved. A delete is signalled by the DELETE method,
-`?event=deleted`, or a top-level `"event"`/`"action"` of deleted.
+`?event=deleted`, or a top-level `"event"`/`"event_type"`/`"action"` of deleted.
+
+The earlier integration's envelope is accepted too: `{"entity_id": "…", "data": {…record…},
+"event": "updated"}`. `data` holds the record (bare or under its module key); `entity_id` fills the
+record's id field when the record lacks it and must equal it otherwise; `entity_type` and
+`organization_id` are ignored (the URL names the entity). A module key beside `data` wins, as it did
+there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -22,7 +28,10 @@ from tds.inbox.verification import is_form
 
 JSON_CONTENT_TYPES = frozenset({"application/json", "text/json", "text/plain"})
 PAYLOAD_FIELDS = ("JSONString", "payload")
-EVENT_FIELDS = ("event", "action")
+EVENT_FIELDS = ("event", "event_type", "action")
+# The earlier integration's envelope: the record under `data`, its id beside it.
+ENVELOPE_DATA_FIELD = "data"
+ENVELOPE_ID_FIELD = "entity_id"
 META_FIELDS = frozenset({*PAYLOAD_FIELDS, *EVENT_FIELDS})
 MAX_NESTING = 2
 _BY_PLURAL_KEY: dict[str, EntitySpec] = {
@@ -90,8 +99,43 @@ def _normalize(spec: EntitySpec, document: object, *, deleted: bool, depth: int)
         if depth >= MAX_NESTING:
             raise InvalidPayload("the payload is nested in too many payload/JSONString fields")
         return _normalize(spec, inner, deleted=deleted, depth=depth + 1)
+    data = _envelope_data(spec, document)
+    if data is not None:
+        if depth >= MAX_NESTING:
+            raise InvalidPayload("the payload is nested in too many payload/JSONString/data fields")
+        if not data and not deleted:
+            raise InvalidPayload("the record under 'data' is empty; nothing to apply")
+        found = _normalize(spec, data, deleted=deleted, depth=depth + 1)
+        return _with_entity_id(found, document.get(ENVELOPE_ID_FIELD))
     record = _find_record(spec, document)
     return Normalized(spec, record, "delete" if deleted else "upsert")
+
+
+def _envelope_data(spec: EntitySpec, document: dict[str, Any]) -> dict[str, Any] | None:
+    """The record object under `data`, unless the document is itself the record or wraps one by key."""
+    data = document.get(ENVELOPE_DATA_FIELD)
+    if not isinstance(data, dict) or spec.id_field in document or _wrapped_candidates(document):
+        return None
+    return data
+
+
+def _with_entity_id(found: Normalized | CheckCall, entity_id: object) -> Normalized | CheckCall:
+    """The envelope's `entity_id` as the record's id: filled in when missing, else it must agree."""
+    if isinstance(found, CheckCall) or entity_id is None or entity_id == "":
+        return found
+    if isinstance(entity_id, bool) or not isinstance(entity_id, str | int):
+        raise InvalidPayload(f"entity_id must be a string or an integer, not {type(entity_id).__name__}")
+    given = str(entity_id).strip()
+    id_field = found.spec.id_field
+    current = found.record.get(id_field)
+    if current is None or current == "":
+        return replace(found, record={**found.record, id_field: given})
+    if str(current).strip() != given:
+        raise InvalidPayload(
+            f"entity_id '{given}' does not match {id_field} '{current}' of the record under 'data'",
+            entity_id=given,
+        )
+    return found
 
 
 def _decode_form(body: bytes) -> object:

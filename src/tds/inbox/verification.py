@@ -3,7 +3,8 @@
 Policy (from `WebhookSettings`):
 - `verification_disabled` accepts every request (config.py warns at start and refuses it in production);
 - a secret only: the signature header is required and must match;
-- a token only: the token (header or query parameter) is required and must match;
+- a token only: the token (header or query parameter) is required and must match; besides the
+  configured header, `X-Webhook-Key` carries it too, as the earlier integration's webhooks send it;
 - both: either one passing is enough, so a sender can use whichever it was configured with;
 - neither: every request is rejected, with a message saying no secret is configured.
 
@@ -27,6 +28,8 @@ from tds.config import WebhookSettings
 from tds.errors import VerificationFailed
 
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# The header the earlier integration read its key from; Zoho webhooks set up for it still send it.
+LEGACY_TOKEN_HEADER = "X-Webhook-Key"
 NO_SECRET_MESSAGE = (
     "no webhook secret or token is configured, so every webhook is rejected; "
     "set TDS_WEBHOOKS__HMAC_SECRET and/or TDS_WEBHOOKS__SHARED_TOKEN"
@@ -148,9 +151,14 @@ class WebhookVerifier:
     ) -> str | None:
         given = header_value(headers, self._token_header)
         if given is None:
+            given = header_value(headers, LEGACY_TOKEN_HEADER)
+        if given is None:
             given = next((value for key, value in query if key == self._token_param), None)
         if not given:
-            return f"missing token (header {self._token_header} or query parameter {self._token_param})"
+            return (
+                f"missing token (header {self._token_header} or {LEGACY_TOKEN_HEADER}, "
+                f"or query parameter {self._token_param})"
+            )
         if not hmac.compare_digest(given.encode(), token):
             return "wrong token"
         return None

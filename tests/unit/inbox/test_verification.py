@@ -125,6 +125,25 @@ class TestToken:
         with pytest.raises(VerificationFailed, match="missing token"):
             verifier(shared_token=TOKEN).verify(BODY, {}, [], JSON)
 
+    def test_token_in_the_earlier_x_webhook_key_header_passes(self) -> None:
+        """The earlier integration's `X-Webhook-Key` header carries the same shared token."""
+        verifier(shared_token=TOKEN).verify(BODY, {"X-Webhook-Key": TOKEN}, [], JSON)
+        verifier(shared_token=TOKEN).verify(BODY, {"x-webhook-key": TOKEN}, [], JSON)
+
+    def test_wrong_x_webhook_key_is_rejected(self) -> None:
+        """A wrong key in `X-Webhook-Key` fails like a wrong token anywhere else."""
+        with pytest.raises(VerificationFailed, match="wrong token"):
+            verifier(shared_token=TOKEN).verify(BODY, {"X-Webhook-Key": "tok-999"}, [], JSON)
+
+    def test_x_webhook_key_counts_as_the_token_beside_a_secret(self) -> None:
+        """With a secret and a token configured, `X-Webhook-Key` alone passes, as the token does."""
+        verifier(hmac_secret=SECRET, shared_token=TOKEN).verify(BODY, {"X-Webhook-Key": TOKEN}, [], JSON)
+
+    def test_missing_token_message_names_x_webhook_key(self) -> None:
+        """The refusal says every place the token may be."""
+        with pytest.raises(VerificationFailed, match=r"X-TDS-Webhook-Token or X-Webhook-Key.*token\)"):
+            verifier(shared_token=TOKEN).verify(BODY, {}, [], JSON)
+
     def test_signature_alone_does_not_satisfy_a_token_only_setup(self) -> None:
         """A token-only configuration ignores signatures."""
         headers = {"X-Zoho-Webhook-Signature": sign(BODY).hex()}
