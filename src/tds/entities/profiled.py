@@ -235,6 +235,15 @@ class ProfiledHandler:
         rows = await project(repository, self.entity, target.table.written, contexts, lookups)
         returned = await repository.upsert(target, rows)
         by_key = {tuple(_text(row[k]) for k in target.table.key): row for row in returned}
+        for plan, row in zip(plans, rows, strict=True):
+            written = by_key.get(tuple(_text(row[k]) for k in target.table.key))
+            # no sync state, but the ERP held the row (by its Zoho id): written over, not inserted
+            if (
+                written is not None
+                and not written["tds_inserted"]
+                and plan.decision.outcome is Outcome.INSERTED
+            ):
+                plan.decision.outcome = Outcome.UPDATED
         for child in target.children:
             writing = [
                 (p, ctx, row)

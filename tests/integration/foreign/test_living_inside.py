@@ -110,8 +110,9 @@ async def test_migrate_keeps_to_its_schema_and_the_erps_history_goes_on(foreign_
 async def test_serve_as_the_narrow_role_applies_webhooks_into_the_erps_tables(
     foreign_erp_db: ForeignErp,
 ) -> None:
-    """`tds serve` as the narrow role starts on the ERP's database, takes webhooks, writes a new product
-    and updates a linked one through the profile, and stops cleanly; the leftovers are untouched."""
+    """`tds serve` as the narrow role starts on the ERP's database, takes webhooks (one at the earlier
+    integration's URL, with its key header and body shape), writes a new product and updates a linked
+    one through the profile, and stops cleanly; the leftovers are untouched."""
     foreign = foreign_erp_db
     before = await foreign.fingerprint_leftovers()
     fresh, linked = new_and_linked_items(foreign)
@@ -121,11 +122,15 @@ async def test_serve_as_the_narrow_role_applies_webhooks_into_the_erps_tables(
     try:
         await wait_ready(port, proc)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for record in (fresh, linked):
-                answer = await client.post(
-                    "/webhooks/zoho/item", params={"token": TOKEN}, json={"item": record}
-                )
-                assert answer.status_code == 202, answer.text
+            answer = await client.post("/webhooks/zoho/item", params={"token": TOKEN}, json={"item": fresh})
+            assert answer.status_code == 202, answer.text
+            # the earlier integration's URL, header and body shape, as Zoho's settings still send them
+            answer = await client.post(
+                "/api/tds/webhooks/products",
+                headers={"X-Webhook-Key": TOKEN},
+                json={"entity_id": linked["item_id"], "event": "updated", "data": linked},
+            )
+            assert answer.status_code == 202, answer.text
         wanted = {fresh["item_id"]: fresh["name"], linked["item_id"]: linked["name"]}
         sql = "SELECT zoho_item_id, name FROM public.products WHERE zoho_item_id = ANY($1::text[])"
         for _ in range(300):
