@@ -22,6 +22,8 @@ config = context.config
 # Serialises migration runs across processes; the key is arbitrary but fixed ("tds_migrate").
 MIGRATION_LOCK_KEY = 0x7464735F6D6967
 MIGRATION_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
+# Named for a DBA; no lock_timeout: migrations take turns on the advisory lock above, waiting for it.
+MIGRATION_CONNECT_ARGS = {"server_settings": {"application_name": "tds-core-migrate"}}
 
 
 def _run(connection: Connection) -> None:
@@ -38,7 +40,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_online(url: str) -> None:
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool)
+    engine = create_async_engine(async_url(url), poolclass=pool.NullPool, connect_args=MIGRATION_CONNECT_ARGS)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()
