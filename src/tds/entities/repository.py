@@ -55,6 +55,11 @@ def _written(table: Table, *also_skipped: str) -> Columns:
     return tuple(column for column in table.columns if column.key not in skipped)
 
 
+def written_names(table: Table) -> tuple[str, ...]:
+    """The physical names of the columns the writes name (the others take the table's defaults)."""
+    return tuple(column.name for column in _written(table))
+
+
 def _unnest(columns: Columns, *constants: ColumnElement[Any]) -> Select[Any]:
     """`SELECT .. FROM unnest(:c0, :c1, ..)`: the batch's rows, from one array per column.
 
