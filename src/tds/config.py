@@ -21,6 +21,10 @@ from tds.config_operations import (
 from tds.db.schema import schema_name_problem
 
 PLACEHOLDER_SECRETS = frozenset({"changeme", "change-me", "secret", "password", "xxx"})
+LISTEN_CONNECTIONS = 1  # the worker's dedicated LISTEN connection, outside the pool
+LOCK_CONNECTIONS = 3  # pooled, held while leading: the monitor's, the pull and reconcile schedulers'
+# The fewest connections a process can work with: LISTEN, the lock holders, one for work.
+MIN_CONNECTIONS = LISTEN_CONNECTIONS + LOCK_CONNECTIONS + 1
 
 
 class DatabaseSettings(BaseModel):
@@ -31,10 +35,29 @@ class DatabaseSettings(BaseModel):
     data_dir: Path = Path.home() / ".local" / "share" / "tds" / "pgdata"
     pool_size: int = Field(default=10, ge=1)
     max_overflow: int = Field(default=10, ge=0)
+    # At most this many connections per process, every pool and connection together (None: the
+    # pool's pool_size + max_overflow, plus one for the worker's LISTEN). See `pool_limits`.
+    max_connections: int | None = Field(default=None, ge=MIN_CONNECTIONS)
     pool_timeout_s: float = Field(default=30.0, gt=0)
     statement_timeout_ms: int = Field(default=30_000, ge=0)
+    lock_timeout_ms: int = Field(default=5_000, ge=0)  # how long a statement waits for a row or table lock
     migrate_on_start: bool = True
     startup_wait_s: float = Field(default=30.0, ge=0)  # wait this long for the database at start
+
+    def pool_limits(self) -> tuple[int, int]:
+        """The engine's (pool_size, max_overflow): as configured, cut to fit `max_connections` with
+        one connection left for the worker's LISTEN (migrations run before the pool opens)."""
+        if self.max_connections is None:
+            return self.pool_size, self.max_overflow
+        pooled = self.max_connections - LISTEN_CONNECTIONS
+        size = min(self.pool_size, pooled)
+        return size, min(self.max_overflow, pooled - size)
+
+    @property
+    def connections_per_process(self) -> int:
+        """The most connections one process opens: the pool's, and the worker's LISTEN connection."""
+        size, overflow = self.pool_limits()
+        return size + overflow + LISTEN_CONNECTIONS
 
     @field_validator("schema_name")
     @classmethod
@@ -230,6 +253,13 @@ class Settings(BaseSettings):
             found.append("shadow mode: nothing is written to the ERP; see tds erp shadow-report")
         if not self.api.admin_api_keys:
             found.append("no admin API key configured: admin endpoints answer 401")
+        pooled = sum(self.db.pool_limits())
+        if pooled < self.worker.concurrency + LOCK_CONNECTIONS + 1:
+            found.append(
+                f"the connection pool holds {pooled}: a worker's {self.worker.concurrency} batches, the"
+                " monitor and the schedulers will wait for connections (raise TDS_DB__MAX_CONNECTIONS"
+                " or lower TDS_WORKER__CONCURRENCY)"
+            )
         return found
 
 

@@ -163,6 +163,7 @@ class HealerSettings(BaseModel):
             "TimeoutError",
             "ConnectionError",
             "CircuitOpen",
+            "DatabaseBusy",
             "RetryLater",
             "ZohoServerError",
             "ZohoRateLimited",

@@ -15,6 +15,7 @@
     │   └── PermanentHandlerError    no retry can help; straight to the dead-letter queue
     ├── CircuitOpen                  a breaker refuses the call
     ├── DatabaseUnavailable          503 with Retry-After: PostgreSQL is away (restarting, unreachable)
+    ├── DatabaseBusy                 503 with Retry-After: a lock or statement timeout, a deadlock
     ├── BackupError                  a backup or restore could not be made or checked
     └── ZohoError
         ├── ZohoAuthError
@@ -119,6 +120,16 @@ class CircuitOpen(TdsError):
 
 class DatabaseUnavailable(TdsError):
     """The database is unavailable; try again shortly."""
+
+    status_code = 503
+
+    def __init__(self, message: str | None = None, *, retry_after_s: int = 5, **context: object):
+        super().__init__(message, **context)
+        self.retry_after_s = retry_after_s
+
+
+class DatabaseBusy(TdsError):
+    """The database was busy (a lock or statement timeout, a deadlock); try again later."""
 
     status_code = 503
 

@@ -78,6 +78,8 @@ async def _erp_profile_ok(container: Container) -> bool:
     if not result.ok:
         log.error("refusing to start: the ERP profile does not fit the database")
         print(result.text, file=sys.stderr)
+    for note in result.notes:
+        log.info("ERP profile: %s", note)
     return result.ok
 
 

@@ -1,4 +1,4 @@
-"""The API's edge for a database that is away: 503 with Retry-After instead of a 500 (Zoho may retry)."""
+"""The API's edge for a database that is away or busy: 503 with Retry-After, not a 500 (Zoho may retry)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from tds.db.availability import as_unavailable
-from tds.errors import DatabaseUnavailable
+from tds.db.contention import as_busy
+from tds.errors import DatabaseBusy, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -20,16 +21,23 @@ DRIVER_ERRORS: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout, OSError, 
 
 
 def install_unavailable_handler(app: FastAPI, retry_after_s: int) -> None:
-    """Maps driver and connection errors, once, onto DatabaseUnavailable; anything else stays a 500."""
+    """Maps driver and connection errors, once, onto DatabaseUnavailable (or DatabaseBusy: a lock or
+    statement timeout); anything else stays a 500."""
 
     async def _driver_error(request: Request, exc: Exception) -> JSONResponse:
-        unavailable = as_unavailable(exc, retry_after_s)
+        unavailable = as_unavailable(exc, retry_after_s) or as_busy(exc, retry_after_s)
         if unavailable is None:
             log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
             return JSONResponse({"error": "InternalError", "detail": "internal error"}, status_code=500)
+        state = "busy" if isinstance(unavailable, DatabaseBusy) else "unavailable"
         log.warning(
-            "database unavailable on %s %s (%s); answering 503",
-            *(request.method, request.url.path, unavailable.context.get("cause", "")),
+            "database %s on %s %s (%s); answering 503",
+            *(
+                state,
+                request.method,
+                request.url.path,
+                unavailable.context.get("cause") or unavailable.message,
+            ),
         )
         return unavailable_response(unavailable)
 
@@ -37,6 +45,6 @@ def install_unavailable_handler(app: FastAPI, retry_after_s: int) -> None:
         app.add_exception_handler(error, _driver_error)
 
 
-def unavailable_response(exc: DatabaseUnavailable) -> JSONResponse:
+def unavailable_response(exc: DatabaseUnavailable | DatabaseBusy) -> JSONResponse:
     body = {"error": type(exc).__name__, "detail": exc.message, "retry_after_s": exc.retry_after_s}
     return JSONResponse(body, status_code=exc.status_code, headers={"Retry-After": str(exc.retry_after_s)})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterator
 
 import asyncpg
 from sqlalchemy.exc import DBAPIError
@@ -36,17 +37,20 @@ ASYNCPG_UNAVAILABLE = (
 MAX_CHAIN = 8
 
 
-def is_unavailable(exc: BaseException) -> bool:
-    """True when `exc`, or an error it wraps, means the database could not be reached or dropped us."""
+def error_chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and the errors it wraps: SQLAlchemy's `orig`, else the cause or context (a few deep)."""
     current: BaseException | None = exc
     for _ in range(MAX_CHAIN):
         if current is None:
-            return False
-        if _unavailable_here(current):
-            return True
+            return
+        yield current
         nested = getattr(current, "orig", None)
         current = nested if isinstance(nested, BaseException) else (current.__cause__ or current.__context__)
-    return False
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when `exc`, or an error it wraps, means the database could not be reached or dropped us."""
+    return any(_unavailable_here(error) for error in error_chain(exc))
 
 
 def as_unavailable(exc: BaseException, retry_after_s: int) -> DatabaseUnavailable | None:

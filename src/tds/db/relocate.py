@@ -47,6 +47,7 @@ LEGACY_FUNCTION = "tds_notify_queue()"
 TDS_BASE = "0100"
 ERP_BASE = "0101"
 MIGRATION_LOCK_KEY = 0x7464735F6D6967
+MIGRATION_CONNECT_ARGS = {"server_settings": {"application_name": "tds-core-migrate"}}
 
 LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
 # Where the version tables are: TDS Core's own schema's, and public's if this role may read it (one it
@@ -113,7 +114,7 @@ def _relocate(connection: Connection, schema_name: str) -> bool:
 
 
 async def _relocate_online(url: str, schema_name: str) -> bool:
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool)
+    engine = create_async_engine(async_url(url), poolclass=pool.NullPool, connect_args=MIGRATION_CONNECT_ARGS)
     try:
         async with engine.connect() as connection:
             return await connection.run_sync(lambda sync: _relocate(sync, schema_name))

@@ -1,30 +1,49 @@
 """`tds erp check` and the start-up check: the ERP profile validated against the live database.
 
 Reads the tables, columns, types, nullability and unique indexes of every table the profile
-names (and of the tables its foreign keys and look-ups read), and reports every problem at once
-with its fix. The service runs the same check before it starts and refuses a broken profile.
+names (and of the tables its foreign keys and look-ups read), and the privileges the connected role
+holds on them, and reports every problem at once with its fix (a missing privilege: its GRANT).
+Triggers that fire on TDS Core's writes are listed as notes. The service runs the same check before
+it starts and refuses a broken profile.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.config import ErpMappingSettings
 from tds.entities.check_repository import CheckRepository
+from tds.entities.handlers import RecordSpec
+from tds.entities.profile.access import (
+    DELETE,
+    INSERT,
+    SELECT,
+    UPDATE,
+    AccessMap,
+    TableAccess,
+    diagnose_access,
+    trigger_notes,
+)
+from tds.entities.profile.compiled import TargetPlan
 from tds.entities.profile.diagnose import Problem, diagnose, diagnose_native, report
 from tds.entities.profile.model import Lookup
+from tds.entities.repository import written_names
 from tds.entities.target import SPEC_BY_ENTITY, ErpTarget, build_target
 from tds.errors import ConfigurationError
+
+UPSERT = (SELECT, INSERT, UPDATE)  # an upsert reads (the conflict, RETURNING), inserts and updates
 
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The outcome of a check: the profile's name, its problems, and the printable report."""
+    """The outcome of a check: the profile's name, its problems, notes (triggers that fire on TDS
+    Core's writes), and the printable report."""
 
     name: str
     problems: list[Problem]
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -32,7 +51,7 @@ class CheckResult:
 
     @property
     def text(self) -> str:
-        return report(self.name, self.problems)
+        return report(self.name, self.problems, self.notes)
 
 
 def _native_tables(target: ErpTarget) -> dict[str, list[str]]:
@@ -64,16 +83,59 @@ def _read_tables(target: ErpTarget) -> tuple[list[str], list[Lookup]]:
     return tables, lookups
 
 
-async def check_target(session: AsyncSession, target: ErpTarget) -> list[Problem]:
-    """Every problem of `target` against the database `session` is connected to (reads only)."""
+def _accesses(target: ErpTarget) -> dict[str, TableAccess]:
+    """What TDS Core does with each table of `target`: the privileges it needs, the columns it inserts."""
+    found = AccessMap()
+    for entity, spec in target.profile.entities.items():
+        if spec.sync == "columns":
+            _native_access(found, target, SPEC_BY_ENTITY[entity])
+    for plan in target.plans.values():
+        for t in plan.targets:
+            _profiled_access(found, t)
+    return found.tables
+
+
+def _native_access(found: AccessMap, target: ErpTarget, spec: RecordSpec) -> None:
+    """Header rows are read, upserted and soft-deleted; child rows replaced (delete, insert) or upserted."""
+    for logical in spec.tables:
+        found.add(target.tables.qualified_name(logical), UPSERT, written_names(target.tables[logical]))
+    for child in spec.children:
+        privileges = (*UPSERT, DELETE) if child.replace else UPSERT
+        table = target.tables[child.table]
+        found.add(target.tables.qualified_name(child.table), privileges, written_names(table))
+
+
+def _profiled_access(found: AccessMap, target: TargetPlan) -> None:
+    """A target's rows are upserted (and deleted, by its rule); its child rows replaced; the tables its
+    foreign keys and look-up defaults name are read."""
+    deletes = (DELETE,) if target.on_delete.action == "delete" else ()
+    found.add(target.table.name, (*UPSERT, *deletes), [c.name for c in target.table.written])
+    for child in target.children:
+        written = [*(c.name for c in child.table.written), child.parent]
+        found.add(child.table.name, (SELECT, INSERT, DELETE), written)
+    for plan in (target.table, *(child.table for child in target.children)):
+        for column in plan.written:
+            for read in (column.source.ref, column.source.lookup):
+                if read is not None:
+                    found.add(read.table, (SELECT,))
+
+
+async def check_target(session: AsyncSession, target: ErpTarget) -> tuple[list[Problem], list[str]]:
+    """Every problem of `target` against the database `session` is connected to, and the notes
+    (reads only)."""
+    repository = CheckRepository(session)
     tables, lookups = _read_tables(target)
-    catalog = await CheckRepository(session).catalog(tables, lookups)
+    needed = _accesses(target)
+    access = await repository.access(list(needed))
+    readable = {name for name, held in access.tables.items() if held.schema_usage and SELECT in held.held}
+    catalog = await repository.catalog(tables, lookups, readable)
     owned = {
         target.profile.qualified(t.table): t.owned
         for spec in target.profile.entities.values()
         for t in spec.targets
     }
-    return diagnose_native(_native_tables(target), catalog) + diagnose(target.plans, owned, catalog)
+    problems = diagnose_native(_native_tables(target), catalog) + diagnose(target.plans, owned, catalog)
+    return problems + diagnose_access(needed, access), trigger_notes(needed, access)
 
 
 async def check_erp(session: AsyncSession, settings: ErpMappingSettings) -> CheckResult:
@@ -85,4 +147,5 @@ async def check_erp(session: AsyncSession, settings: ErpMappingSettings) -> Chec
         return CheckResult(
             name, [Problem("profile", exc.message, "correct the profile file or the TDS_ERP__* settings")]
         )
-    return CheckResult(name, await check_target(session, target))
+    problems, notes = await check_target(session, target)
+    return CheckResult(name, problems, notes)

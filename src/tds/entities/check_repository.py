@@ -1,25 +1,45 @@
-"""SQL of `tds erp check`: the ERP's tables, columns and unique keys, from the database catalogue."""
+"""SQL of `tds erp check`: the ERP's tables, columns, unique keys, privileges and triggers (pg_catalog).
+
+Everything comes from pg_catalog, which every role may read: a role that lacks a privilege on a table
+still sees its columns (information_schema would hide them) and is told the privilege it lacks.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.entities.profile.access import DbAccess, DbSequence, DbTable, DbTrigger
 from tds.entities.profile.diagnose import DbCatalog, DbColumn
 from tds.entities.profile.model import Lookup
 from tds.entities.profiled_repository import lookup_statement
 
-# Every column of the tables named `schema.table` in :tables (information_schema, as the server sees it).
+# Every column of the tables named `schema.table` in :tables; `data_type` as information_schema
+# spells it (a domain as its base type, a type outside pg_catalog as USER-DEFINED).
 COLUMNS_SQL = text(
     """
-    SELECT table_schema || '.' || table_name AS qualified, column_name, data_type,
-           is_nullable = 'YES' AS nullable,
-           column_default IS NOT NULL OR is_identity = 'YES' OR is_generated = 'ALWAYS' AS has_default
-    FROM information_schema.columns
-    WHERE table_schema || '.' || table_name = ANY(CAST(:tables AS text[]))
+    SELECT n.nspname || '.' || c.relname AS qualified, a.attname AS column_name,
+           CASE WHEN t.typtype = 'd' THEN
+                     CASE WHEN bt.typelem <> 0 AND bt.typlen = -1 THEN 'ARRAY'
+                          WHEN bn.nspname = 'pg_catalog' THEN format_type(t.typbasetype, NULL)
+                          ELSE 'USER-DEFINED' END
+                WHEN t.typelem <> 0 AND t.typlen = -1 THEN 'ARRAY'
+                WHEN tn.nspname = 'pg_catalog' THEN format_type(a.atttypid, NULL)
+                ELSE 'USER-DEFINED' END AS data_type,
+           NOT (a.attnotnull OR (t.typtype = 'd' AND t.typnotnull)) AS nullable,
+           a.atthasdef OR a.attidentity <> '' AS has_default
+    FROM pg_attribute a
+    JOIN pg_class c ON c.oid = a.attrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_type t ON t.oid = a.atttypid
+    JOIN pg_namespace tn ON tn.oid = t.typnamespace
+    LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+    LEFT JOIN pg_namespace bn ON bn.oid = bt.typnamespace
+    WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'f')
+      AND n.nspname || '.' || c.relname = ANY(CAST(:tables AS text[]))
     """
 )
 # The column sets of every unique index (unique and primary-key constraints included) on those tables,
@@ -36,6 +56,60 @@ UNIQUE_SQL = text(
     GROUP BY i.indexrelid, n.nspname, c.relname
     """
 )
+# The role TDS Core is connected as, written as a GRANT names it.
+ROLE_SQL = text("SELECT quote_ident(current_user)")
+# What that role holds on each of those tables (of SELECT, INSERT, UPDATE, DELETE) and on its schema.
+PRIVILEGES_SQL = text(
+    """
+    SELECT n.nspname || '.' || c.relname AS qualified,
+           quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS sql_name,
+           quote_ident(n.nspname) AS schema_sql, has_schema_privilege(n.oid, 'USAGE') AS schema_usage,
+           ARRAY(SELECT p FROM unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p
+                 WHERE has_table_privilege(c.oid, p)) AS held
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'v', 'f')
+      AND n.nspname || '.' || c.relname = ANY(CAST(:tables AS text[]))
+    """
+)
+# The sequences the column defaults of those tables draw on (serial columns; an identity column
+# needs no privilege on its own sequence), and whether the role may take values from them.
+SEQUENCES_SQL = text(
+    """
+    SELECT n.nspname || '.' || c.relname AS qualified, a.attname AS column_name,
+           quote_ident(sn.nspname) || '.' || quote_ident(s.relname) AS sql_name,
+           has_sequence_privilege(s.oid, 'USAGE, UPDATE') AS usage
+    FROM pg_attrdef d
+    JOIN pg_class c ON c.oid = d.adrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+    JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid
+                      AND dep.refclassid = 'pg_class'::regclass
+    JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S'
+    JOIN pg_namespace sn ON sn.oid = s.relnamespace
+    WHERE n.nspname || '.' || c.relname = ANY(CAST(:tables AS text[]))
+    ORDER BY 1, 2
+    """
+)
+# The enabled triggers of those tables (not the ones PostgreSQL makes for foreign keys): timing,
+# events, row or statement level, and the function they run.
+TRIGGERS_SQL = text(
+    """
+    SELECT n.nspname || '.' || c.relname AS qualified, t.tgname AS name,
+           CASE WHEN t.tgtype & 2 <> 0 THEN 'BEFORE' WHEN t.tgtype & 64 <> 0 THEN 'INSTEAD OF'
+                ELSE 'AFTER' END AS timing,
+           array_remove(ARRAY[CASE WHEN t.tgtype & 4 <> 0 THEN 'INSERT' END,
+                              CASE WHEN t.tgtype & 16 <> 0 THEN 'UPDATE' END,
+                              CASE WHEN t.tgtype & 8 <> 0 THEN 'DELETE' END], NULL) AS events,
+           t.tgtype & 1 <> 0 AS per_row, t.tgfoid::regprocedure::text AS function
+    FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE NOT t.tgisinternal AND t.tgenabled IN ('O', 'A')
+      AND n.nspname || '.' || c.relname = ANY(CAST(:tables AS text[]))
+    ORDER BY 1, 2
+    """
+)
 
 
 class CheckRepository:
@@ -44,7 +118,11 @@ class CheckRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def catalog(self, tables: Sequence[str], lookups: Sequence[Lookup]) -> DbCatalog:
+    async def catalog(
+        self, tables: Sequence[str], lookups: Sequence[Lookup], readable: Collection[str]
+    ) -> DbCatalog:
+        """Columns and unique keys of `tables`, and whether each look-up finds its row (run only on
+        `readable` tables: reading one the role may not read would end the transaction)."""
         params: dict[str, Any] = {"tables": sorted(set(tables))}
         columns: dict[str, dict[str, DbColumn]] = {}
         for row in (await self.session.execute(COLUMNS_SQL, params)).mappings():
@@ -55,7 +133,31 @@ class CheckRepository:
             unique.setdefault(row["qualified"], []).append(frozenset(row["columns"]))
         found = {}
         for lookup in lookups:
-            if lookup.table in columns and {lookup.column, *lookup.where} <= columns[lookup.table].keys():
+            names = {lookup.column, *lookup.where}
+            if lookup.table in readable and names <= columns.get(lookup.table, {}).keys():
                 value = (await self.session.execute(lookup_statement(lookup))).scalar()
                 found[lookup.model_dump_json()] = value is not None
         return DbCatalog(columns, unique, found)
+
+    async def access(self, tables: Sequence[str]) -> DbAccess:
+        """What the connected role holds on `tables`, their schemas and sequences; their triggers."""
+        params: dict[str, Any] = {"tables": sorted(set(tables))}
+        held = {
+            row["qualified"]: DbTable(
+                row["sql_name"], row["schema_sql"], row["schema_usage"], frozenset(row["held"])
+            )
+            for row in (await self.session.execute(PRIVILEGES_SQL, params)).mappings()
+        }
+        sequences = [
+            DbSequence(row["qualified"], row["column_name"], row["sql_name"], row["usage"])
+            for row in (await self.session.execute(SEQUENCES_SQL, params)).mappings()
+        ]
+        triggers = [
+            DbTrigger(
+                *(row["qualified"], row["name"], row["timing"]),
+                *(frozenset(row["events"]), row["per_row"], row["function"]),
+            )
+            for row in (await self.session.execute(TRIGGERS_SQL, params)).mappings()
+        ]
+        role = str((await self.session.execute(ROLE_SQL)).scalar())
+        return DbAccess(role, held, sequences, triggers)

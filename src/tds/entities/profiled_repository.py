@@ -42,7 +42,7 @@ from sqlalchemy.sql.elements import ColumnElement, Grouping
 from tds.entities.models import ErpVersion
 from tds.entities.profile.compiled import ChildPlan, TablePlan, TargetPlan
 from tds.entities.profile.model import Lookup, Reference
-from tds.entities.repository import _arrays, _unnest
+from tds.entities.repository import _arrays, _unnest, key_ordered, lock_order
 
 Row = dict[str, Any]
 _PLAN_PER_RUN = text("SET LOCAL plan_cache_mode = force_custom_plan")
@@ -212,7 +212,8 @@ class ProfiledRepository:
         """Writes sync states; returns the ids written (the others lost a race to a newer version)."""
         if not rows:
             return set()
-        result = await self.session.execute(_save_states(deleting), _arrays(_STATE_COLUMNS, rows))
+        ordered = key_ordered(rows, ("zoho_id",))  # of one entity: the conflict key's other half
+        result = await self.session.execute(_save_states(deleting), _arrays(_STATE_COLUMNS, ordered))
         return set(result.scalars())
 
     async def resolve(self, ref: Reference, values: Sequence[object]) -> dict[str, Any]:
@@ -226,25 +227,28 @@ class ProfiledRepository:
     async def upsert(self, target: TargetPlan, rows: Sequence[Row]) -> list[Row]:
         """One multi-row upsert; returns the key columns and parent keys of each row written."""
         columns = tuple(target.table.table.c[c.name] for c in target.table.written)
-        result = await self.session.execute(_upsert_target(target), _arrays(columns, rows))
+        ordered = key_ordered(rows, target.table.key)
+        result = await self.session.execute(_upsert_target(target), _arrays(columns, ordered))
         return [dict(row) for row in result.mappings()]
 
     async def replace_children(
         self, child: ChildPlan, parents: Sequence[object], rows: Sequence[Row]
     ) -> None:
-        """Deletes the child rows of `parents`, then inserts `rows` (one statement each)."""
+        """Deletes the child rows of `parents`, then inserts `rows` (one statement each, both in the
+        order of the parents; a parent's rows keep theirs)."""
         if parents:
-            params = {"parents": [str(p) for p in parents]}
+            params = {"parents": sorted(str(p) for p in parents)}
             await self.session.execute(_delete_children(child.table, child.parent), params)
         if rows:
             columns = _child_columns(child.table, child.parent)
-            await self.session.execute(_insert_children(child.table, child.parent), _arrays(columns, rows))
+            ordered = key_ordered(rows, (child.parent,))
+            await self.session.execute(_insert_children(child.table, child.parent), _arrays(columns, ordered))
 
     async def delete_rows(self, target: TargetPlan, keys: Sequence[Sequence[Any]]) -> None:
         """Deletes rows by natural key, their child rows first (the ERP's FKs may not cascade)."""
         table, key = target.table.table, target.table.key
         matching = _as_text([table.c[k] for k in key]).in_(_key_rows(key))
-        params = _key_params(keys, len(key))
+        params = _key_params(sorted(keys, key=lock_order), len(key))
         for child in target.children:
             parents = select(table.c[child.parent_key]).where(matching)
             stmt = delete(child.table.table).where(child.table.table.c[child.parent].in_(parents))
@@ -258,7 +262,7 @@ class ProfiledRepository:
         table, key = target.table.table, target.table.key
         matching = _as_text([table.c[k] for k in key]).in_(_key_rows(key))
         stmt = update(table).where(matching).values(dict(values))
-        await self.session.execute(stmt, _key_params(keys, len(key)))
+        await self.session.execute(stmt, _key_params(sorted(keys, key=lock_order), len(key)))
 
     async def existing_keys(
         self, table: str, key: Sequence[str], keys: Sequence[Sequence[Any]]

@@ -46,12 +46,18 @@ _NOT_READ = frozenset({"raw", "synced_at"})
 # Filled by the database (defaults, identities) or by the statement itself, never by a row.
 _NOT_WRITTEN = frozenset({"synced_at", "id", "changed_at"})
 _IDS = bindparam("ids", type_=ARRAY(Text))
+ZOHO_KEY = ("zoho_id",)  # the conflict key of every record table
 Columns = tuple[Column[Any], ...]
 
 
 def _written(table: Table, *also_skipped: str) -> Columns:
     skipped = _NOT_WRITTEN | set(also_skipped)
     return tuple(column for column in table.columns if column.key not in skipped)
+
+
+def written_names(table: Table) -> tuple[str, ...]:
+    """The physical names of the columns the writes name (the others take the table's defaults)."""
+    return tuple(column.name for column in _written(table))
 
 
 def _unnest(columns: Columns, *constants: ColumnElement[Any]) -> Select[Any]:
@@ -66,6 +72,18 @@ def _unnest(columns: Columns, *constants: ColumnElement[Any]) -> Select[Any]:
     rows = func.unnest(*arrays).table_valued(*(c.key for c in columns)).render_derived()
     values = [cast(rows.c[c.key], c.type) if isinstance(c.type, JSONB) else rows.c[c.key] for c in columns]
     return select(*values, *constants)
+
+
+def lock_order(values: Iterable[Any]) -> tuple[tuple[bool, str], ...]:
+    """The sort key of a row by its conflict key's values (any types, NULL last)."""
+    return tuple((value is None, str(value)) for value in values)
+
+
+def key_ordered(rows: Sequence[Row], key: Sequence[str]) -> list[Row]:
+    """`rows` in the order of their conflict `key`. A multi-row statement locks its rows in the order
+    it reads them, so writers that all sort their batches lock shared rows in one order: the second
+    waits for the first instead of each holding a row the other needs (a deadlock)."""
+    return sorted(rows, key=lambda row: lock_order(row[name] for name in key))
 
 
 def _arrays(columns: Columns, rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
@@ -180,14 +198,16 @@ class ErpRepository:
     async def upsert(self, table: str, rows: Sequence[Row]) -> set[str]:
         """One multi-row upsert; returns the ids PostgreSQL actually wrote (the rest lost a race)."""
         physical = self.tables[table]
-        result = await self.session.execute(_upsert(physical), _arrays(_written(physical), rows))
+        ordered = key_ordered(rows, ZOHO_KEY)
+        result = await self.session.execute(_upsert(physical), _arrays(_written(physical), ordered))
         return set(result.scalars())
 
     async def mark_deleted(self, table: str, rows: Sequence[Row]) -> dict[str, datetime]:
         """One multi-row soft delete; returns `deleted_at` of each id actually deleted."""
         physical = self.tables[table]
         columns = _written(physical, "is_deleted", "deleted_at")
-        result = await self.session.execute(_mark_deleted(physical), _arrays(columns, rows))
+        ordered = key_ordered(rows, ZOHO_KEY)
+        result = await self.session.execute(_mark_deleted(physical), _arrays(columns, ordered))
         return {zoho_id: deleted_at for zoho_id, deleted_at in result}
 
     async def children(
@@ -204,17 +224,20 @@ class ErpRepository:
     async def replace_children(
         self, table: str, parent: str, stale_parent_ids: Sequence[str], rows: Sequence[Row]
     ) -> None:
-        """Deletes the child rows of `stale_parent_ids`, then inserts `rows` in one statement."""
+        """Deletes the child rows of `stale_parent_ids`, then inserts `rows` in one statement (both in
+        the order of the parents; a parent's rows keep theirs)."""
         physical = self.tables[table]
         if stale_parent_ids:
-            await self.session.execute(_delete_children(physical, parent), {"ids": list(stale_parent_ids)})
+            await self.session.execute(_delete_children(physical, parent), {"ids": sorted(stale_parent_ids)})
         if rows:
-            await self.session.execute(_insert(physical), _arrays(_written(physical), rows))
+            ordered = key_ordered(rows, (parent,))
+            await self.session.execute(_insert(physical), _arrays(_written(physical), ordered))
 
     async def upsert_children(self, table: str, keys: tuple[str, ...], rows: Sequence[Row]) -> None:
         if rows:
             physical = self.tables[table]
-            await self.session.execute(_upsert_children(physical, keys), _arrays(_written(physical), rows))
+            ordered = key_ordered(rows, keys)
+            await self.session.execute(_upsert_children(physical, keys), _arrays(_written(physical), ordered))
 
     async def add_audit(self, entries: Sequence[Row]) -> None:
         await add_audit(self.session, entries)

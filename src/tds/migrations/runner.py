@@ -31,6 +31,8 @@ from tds.db.schema import LOGICAL_SCHEMA, translate_map
 MIGRATION_LOCK_KEY = 0x7464735F6D6967
 MIGRATION_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
 SCHEMA_EXISTS_SQL = text("SELECT 1 FROM pg_namespace WHERE nspname = :name")
+# Named for a DBA; no lock_timeout: migrations take turns on the advisory lock above, waiting for it.
+MIGRATION_CONNECT_ARGS = {"server_settings": {"application_name": "tds-core-migrate"}}
 ERP_BRANCH = "erp"
 COMPARE_ONLY = "compare_only"  # a config attribute: compare the models with the database, change nothing
 
@@ -91,7 +93,7 @@ def _compare(connection: Connection, schema: str, options: dict[str, Any]) -> No
 
 
 async def _run_online(url: str, *, legacy: bool) -> None:
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool)
+    engine = create_async_engine(async_url(url), poolclass=pool.NullPool, connect_args=MIGRATION_CONNECT_ARGS)
     async with engine.connect() as connection:
         await connection.run_sync(lambda sync: _run(sync, legacy=legacy))
     await engine.dispose()

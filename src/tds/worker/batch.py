@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.config import WorkerSettings
 from tds.db.availability import is_unavailable
+from tds.db.contention import as_busy
 from tds.db.engine import transaction
 from tds.entities.handler import Action, EntityEvent, EntityHandler, Outcome
 from tds.errors import DatabaseUnavailable, HandlerError, PermanentHandlerError, RetryLater, TdsError
@@ -179,7 +180,8 @@ class BatchRunner:
         except Exception as exc:  # the per-job boundary: the failure is recorded and retried or dead-lettered
             if is_unavailable(exc) and not await self._database_answers():
                 raise DatabaseUnavailable(job_id=job.job_id) from exc  # not the event's fault: hand it back
-            self._fail(job, exc, settle, (time.perf_counter() - started) * 1000.0)
+            # A lock or statement timeout, a deadlock: retried, and recorded as DatabaseBusy (transient).
+            self._fail(job, as_busy(exc) or exc, settle, (time.perf_counter() - started) * 1000.0)
             return 0
         breaker.record_success()
         return 1
