@@ -239,10 +239,13 @@ class TestProfile:
         assert result.ok, result.text
 
     def test_cli_check_passes_as_the_narrow_role(self, foreign_erp_db: ForeignErp) -> None:
-        """`tds erp check` run as the least-privileged role prints OK and exits 0."""
+        """`tds erp check` run as the least-privileged role prints OK, exits 0, and names the ERP's
+        triggers on the tables it writes as information."""
         done = tds_cli(foreign_erp_db.role_url, "check")
         assert done.returncode == 0, done.stdout + done.stderr
-        assert done.stdout.strip().endswith(": OK")
+        first, *notes = done.stdout.strip().splitlines()
+        assert first.endswith(": OK")
+        assert any("trigger products_audit on public.products" in note for note in notes), notes
 
     def test_cli_plan_maps_a_zoho_item_into_products(
         self, foreign_erp_db: ForeignErp, foreign_erp_zoho: Records, tmp_path: Path
