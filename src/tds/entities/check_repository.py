@@ -56,6 +56,16 @@ UNIQUE_SQL = text(
     GROUP BY i.indexrelid, n.nspname, c.relname
     """
 )
+# One table's columns with their declared type and, for varchar/char, the length limit.
+COLUMN_TYPES_SQL = text(
+    """
+    SELECT a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS declared,
+           CASE WHEN a.atttypid IN ('varchar'::regtype, 'bpchar'::regtype) AND a.atttypmod > 4
+                THEN a.atttypmod - 4 END AS max_length
+    FROM pg_attribute a
+    WHERE a.attrelid = to_regclass(:table) AND a.attnum > 0 AND NOT a.attisdropped
+    """
+)
 # The role TDS Core is connected as, written as a GRANT names it.
 ROLE_SQL = text("SELECT quote_ident(current_user)")
 # What that role holds on each of those tables (of SELECT, INSERT, UPDATE, DELETE) and on its schema.
@@ -161,3 +171,8 @@ class CheckRepository:
         ]
         role = str((await self.session.execute(ROLE_SQL)).scalar())
         return DbAccess(role, held, sequences, triggers)
+
+    async def column_types(self, table: str) -> dict[str, tuple[str, int | None]]:
+        """`table`'s columns: declared type (`character varying(20)`) and length limit, if any."""
+        rows = await self.session.execute(COLUMN_TYPES_SQL, {"table": table})
+        return {r.column_name: (r.declared, r.max_length) for r in rows}

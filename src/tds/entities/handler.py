@@ -39,6 +39,8 @@ class Outcome(StrEnum):
     DELETED = "deleted"
     UNCHANGED = "unchanged"  # same content hash: nothing written
     STALE = "stale"  # older than the stored version: skipped and logged
+    NOT_IN_PROFILE = "not_in_profile"  # the profile writes no such record (an unlisted entity, a vendor
+    # where it maps customers only): completed, nothing written
 
 
 class EntityHandler(Protocol):

@@ -21,6 +21,7 @@ from tds.entities.mapping import MappedRecord, Row, map_record
 from tds.entities.naming import ErpTables
 from tds.entities.repository import ErpRepository
 from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
+from tds.errors import PermanentHandlerError
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,16 @@ class RecordHandler:
 
     async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
         repository = ErpRepository(session, self.tables)
-        return await apply_in_rounds(self.spec.entity, events, lambda pairs: self._apply(repository, pairs))
+        apply = lambda pairs: self._apply(repository, pairs)  # noqa: E731
+        return await apply_in_rounds(self.spec.entity, events, apply, self.child_tables)
+
+    @property
+    def conflict_keys(self) -> dict[str, frozenset[str]]:
+        """The key each header table is written under (worker/classify.py tells races by it)."""
+        return {
+            self.tables.qualified_name(name): frozenset({self.tables[name].c["zoho_id"].name})
+            for name in self.spec.tables
+        }
 
     async def _apply(
         self, repository: ErpRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
@@ -225,9 +235,17 @@ async def apply_in_rounds(
     entity: str,
     events: Sequence[EntityEvent],
     apply: Callable[[list[tuple[EntityEvent, MappedRecord]]], Awaitable[list[Plan]]],
+    writes: Collection[str] = (),
 ) -> list[Outcome]:
-    """Maps the events, applies them round by round (see `rounds`), and returns their outcomes."""
+    """Maps the events, applies them round by round (see `rounds`), and returns their outcomes.
+    `writes`: the child tables the handler writes; a record whose part for one of them could not be
+    mapped is refused, naming the part (a part no target writes is no reason to refuse it)."""
     records = [map_event(entity, event) for event in events]
+    for record in records:
+        for part in sorted(set(record.unmapped) & set(writes)):
+            raise PermanentHandlerError(
+                f"cannot map {entity} {record.zoho_id}: its {part}: {record.unmapped[part]}", part=part
+            )
     outcomes = [Outcome.UNCHANGED] * len(events)
     for positions in rounds(records):
         plans = await apply([(events[i], records[i]) for i in positions])

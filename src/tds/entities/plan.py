@@ -92,7 +92,11 @@ async def plan_record(
         return []
     if mode == "columns":
         return _native(target, entity, record)
-    plan = target.plans[entity]
+    return await plan_profiled(session, target.plans[entity], record)
+
+
+async def plan_profiled(session: AsyncSession, plan: EntityPlan, record: MappedRecord) -> list[PlannedTable]:
+    """The rows a mapped record would write through one `sync: tds` entity's plan."""
     repository = ProfiledRepository(session)
     lookups = {lookup.model_dump_json(): await repository.lookup(lookup) for lookup in plan.lookups}
     planned: list[PlannedTable] = []

@@ -28,7 +28,7 @@ from tds.entities.naming import LOGICAL_TABLES
 from tds.entities.profile.compiled import ChildPlan, EntityPlan, TargetPlan
 from tds.entities.profile.expressions import Context
 from tds.entities.profiled_repository import ProfiledRepository
-from tds.entities.profiled_rows import project, resolve_keys
+from tds.entities.profiled_rows import project, qualified, resolve_keys
 from tds.entities.profiled_rows import text as _text
 from tds.entities.repository import add_audit
 from tds.entities.versioning import Decision, child_changes, decide_delete, decide_upsert, settle
@@ -116,7 +116,8 @@ class ProfiledHandler:
 
     async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]:
         repository = ProfiledRepository(session)
-        return await apply_in_rounds(self.entity, events, lambda pairs: self._apply(repository, pairs))
+        apply = lambda pairs: self._apply(repository, pairs)  # noqa: E731
+        return await apply_in_rounds(self.entity, events, apply, self.plan.child_collections)
 
     async def _apply(
         self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
@@ -148,6 +149,8 @@ class ProfiledHandler:
     def _decide(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> Plan:
         stored, stored_children, stored_table = stored_state(state)
         table = record.table or stored_table or self.plan.logical[0]
+        if not any(t.when is None or t.when == table for t in self.plan.targets):
+            return Plan(event, record, table, stored, Decision(Outcome.NOT_IN_PROFILE))
         version = record.version or event.source_modified_at
         collections = self.plan.child_collections
         # A reconciliation repair rewrites the ERP's rows even where the record is what was last
@@ -210,6 +213,11 @@ class ProfiledHandler:
             repository, target, {str(n): k[target.table.name] for n, k in enumerate(keys)}
         )
         return [key for key in found.values() if key is not None]
+
+    @property
+    def conflict_keys(self) -> dict[str, frozenset[str]]:
+        """The key each target table is written under (worker/classify.py tells races by it)."""
+        return {qualified(t.table.table): frozenset(t.table.key) for t in self.plan.targets}
 
     def _erp_table(self, plan: Plan) -> str:
         return next(t.table.name for t in self.plan.targets if t.when is None or plan.table == t.when)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sqlalchemy import Table
+
 from tds.entities.profile.compiled import ColumnPlan, TargetPlan
 from tds.entities.profile.expressions import Context
 from tds.entities.profile.model import Reference
@@ -12,6 +14,11 @@ from tds.entities.profiled_repository import ProfiledRepository
 from tds.errors import RetryLater
 
 Row = dict[str, Any]
+
+
+def qualified(table: Table) -> str:
+    """`schema.table`, as PostgreSQL's errors name a table (worker/classify.py)."""
+    return f"{table.schema or 'public'}.{table.name}"
 
 
 def text(value: object) -> str | None:

@@ -40,7 +40,7 @@ class NotInProfile:
         log.debug(
             "%d %s event(s) not written: the ERP profile has no %s", len(events), self.entity, self.entity
         )
-        return [Outcome.UNCHANGED] * len(events)
+        return [Outcome.NOT_IN_PROFILE] * len(events)
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,14 @@ class ErpTarget:
     tables: ErpTables
     plans: Mapping[str, EntityPlan]
     handlers: Mapping[str, EntityHandler]
+
+    def has_target(self, entity: str, table: str | None) -> bool:
+        """Whether the profile writes a record of `entity` headed for logical `table` (a vendor, where
+        the profile maps customers only, has none); None (the record cannot tell) counts as written."""
+        plan = self.plans.get(entity)
+        if plan is None:
+            return self.sync_mode(entity) is not None
+        return table is None or any(t.when is None or t.when == table for t in plan.targets)
 
     def sync_mode(self, entity: str) -> str | None:
         """`columns`, `tds`, or None for an entity the profile does not list."""

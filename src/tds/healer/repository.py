@@ -21,13 +21,14 @@ INSERT INTO tds.tds_healer_actions (action, count, dead_letter_id, inbox_event_i
 VALUES (:action, :count, :dead_letter_id, :inbox_event_id, CAST(:details AS jsonb))
 """)
 
-# Open dead letters old enough, of a transient error class (the text before the first ':'), whose
-# event the policy has retried fewer than :max_retries times; locked so two healers never share one.
+# Open dead letters old enough, transient by the worker's classifier or of an error class (the text
+# before the first ':') the operator lists as transient, whose event the policy has retried fewer than
+# :max_retries times; locked so two healers never share one.
 RETRY_CANDIDATES_SQL = tds_text("""
 SELECT d.id, d.inbox_event_id, d.error FROM tds.tds_dead_letter_queue AS d
 WHERE d.resolved_at IS NULL
   AND d.failed_at <= now() - make_interval(secs => :after_s)
-  AND split_part(d.error, ':', 1) = ANY(CAST(:classes AS text[]))
+  AND (d.verdict = 'transient' OR split_part(d.error, ':', 1) = ANY(CAST(:classes AS text[])))
   AND (SELECT count(*) FROM tds.tds_healer_actions AS h
        WHERE h.action = 'dlq_retried' AND h.inbox_event_id = d.inbox_event_id) < :max_retries
 ORDER BY d.failed_at, d.id
@@ -40,7 +41,8 @@ DLQ_OUTLOOK_SQL = tds_text("""
 SELECT count(*) FILTER (WHERE NOT transient) AS permanent,
        count(*) FILTER (WHERE transient AND retries < :max_retries) AS transient_waiting,
        count(*) FILTER (WHERE transient AND retries >= :max_retries) AS exhausted
-FROM (SELECT split_part(d.error, ':', 1) = ANY(CAST(:classes AS text[])) AS transient,
+FROM (SELECT d.verdict IS NOT DISTINCT FROM 'transient'
+             OR split_part(d.error, ':', 1) = ANY(CAST(:classes AS text[])) AS transient,
              (SELECT count(*) FROM tds.tds_healer_actions AS h
               WHERE h.action = 'dlq_retried' AND h.inbox_event_id = d.inbox_event_id) AS retries
       FROM tds.tds_dead_letter_queue AS d WHERE d.resolved_at IS NULL) AS open_letters

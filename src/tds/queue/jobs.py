@@ -57,6 +57,7 @@ class DeadLetterRequest:
     job_id: int
     error: str
     traceback: str | None = None
+    verdict: str | None = None  # the classifier's (worker/classify.py): the healer retries `transient`
 
 
 @dataclass(frozen=True)

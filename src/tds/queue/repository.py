@@ -103,8 +103,8 @@ WHERE q.id = r.id AND q.status = 'processing' AND q.locked_by = :worker_id
 _DEAD_LETTER_TAIL = """
 ), letters AS (
     INSERT INTO tds.tds_dead_letter_queue (queue_job_id, inbox_event_id, entity, entity_key, attempts, error,
-                                       traceback)
-    SELECT id, inbox_event_id, entity, entity_key, attempts, error, tb FROM dead
+                                       traceback, verdict)
+    SELECT id, inbox_event_id, entity, entity_key, attempts, error, tb, verdict FROM dead
 ), failed AS (
     UPDATE tds.tds_inbox_events AS i SET status = 'failed', error = dead.error
     FROM dead WHERE i.id = dead.inbox_event_id
@@ -118,10 +118,10 @@ DEAD_LETTER_SQL = tds_text(
 WITH dead AS (
     UPDATE tds.tds_sync_queue AS q
     SET status = 'dead', finished_at = now(), updated_at = now(), locked_until = NULL, last_error = f.error
-    FROM unnest(CAST(:job_ids AS bigint[]), CAST(:errors AS text[]), CAST(:tracebacks AS text[]))
-         AS f(id, error, tb)
+    FROM unnest(CAST(:job_ids AS bigint[]), CAST(:errors AS text[]), CAST(:tracebacks AS text[]),
+                CAST(:verdicts AS text[])) AS f(id, error, tb, verdict)
     WHERE q.id = f.id AND q.status = 'processing' AND q.locked_by = :worker_id
-    RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, f.error, f.tb"""
+    RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, f.error, f.tb, f.verdict"""
     + _DEAD_LETTER_TAIL
 )
 
@@ -136,7 +136,7 @@ WITH dead AS (
                    WHERE status = 'processing' AND locked_until < now() AND attempts >= max_attempts
                    FOR UPDATE SKIP LOCKED)
     RETURNING q.id, q.inbox_event_id, q.entity, q.entity_key, q.attempts, q.last_error AS error,
-              CAST(NULL AS text) AS tb"""
+              CAST(NULL AS text) AS tb, CAST('unknown' AS text) AS verdict"""
     + _DEAD_LETTER_TAIL
 )
 
@@ -218,6 +218,7 @@ class QueueRepository:
     async def dead_letter(self, worker_id: str, items: Sequence[DeadLetterRequest]) -> int:
         params: dict[str, Any] = {"worker_id": worker_id, "job_ids": [d.job_id for d in items]}
         params.update(errors=[d.error for d in items], tracebacks=[d.traceback for d in items])
+        params["verdicts"] = [d.verdict for d in items]
         return await self._count(DEAD_LETTER_SQL, params)
 
     async def release(self, worker_id: str, job_ids: Sequence[int], delay_s: float = 0.0) -> int:

@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tds.config import ReconcileSettings
 from tds.entities.catalog import ENTITY_NAMES, EntitySpec, get
 from tds.entities.handler import REPAIR_SOURCE, Action
+from tds.entities.mapping import map_record
 from tds.entities.target import ErpTarget
+from tds.errors import PermanentHandlerError
 from tds.inbox.records import IncomingRecord
 from tds.inbox.service import InboxService
 from tds.pull.ports import PageLike, ZohoReader
@@ -121,6 +123,10 @@ class ReconcileService:
         self, spec: EntitySpec, repair: bool, reader: CountingReader, result: ReconcileResult, say: Progress
     ) -> None:
         listed = await self._list_all(spec, reader, say)
+        # Records the profile writes nowhere (vendors, where it maps customers only) are not missing.
+        listed = {
+            k: row for k, row in listed.items() if self.target.has_target(spec.name, _table_of(spec, row))
+        }
         async with self.sessions() as session:
             erp = ReconcileErpRepository(session, self.target.tables)
             if self.target.sync_mode(spec.name) == "tds":
@@ -232,3 +238,11 @@ def _invalid(spec: EntitySpec, violation: Violation) -> Difference:
     """An integrity violation, reported (never repaired: the fix is in Zoho or in another entity)."""
     detail = {"check": violation.check, **violation.found}
     return Difference(spec.name, violation.zoho_id, "invalid", violation.fields, detail)
+
+
+def _table_of(spec: EntitySpec, row: Mapping[str, Any]) -> str | None:
+    """The logical table a listed record heads for (customers or vendors), None when it cannot tell."""
+    try:
+        return map_record(spec.name, row).table
+    except PermanentHandlerError:
+        return None

@@ -8,7 +8,7 @@ import time
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, cast
 
 from sqlalchemy.exc import DBAPIError
@@ -18,11 +18,13 @@ from tds.config import WorkerSettings
 from tds.db.availability import is_unavailable
 from tds.db.contention import as_busy
 from tds.db.engine import transaction
+from tds.entities.explain import EXPLAINED, explain
 from tds.entities.handler import Action, EntityEvent, EntityHandler, Outcome
-from tds.errors import DatabaseUnavailable, HandlerError, PermanentHandlerError, RetryLater, TdsError
+from tds.errors import DatabaseUnavailable, HandlerError, PermanentHandlerError, TdsError
 from tds.queue.jobs import ClaimedJob, Completion, DeadLetterRequest, Reschedule
 from tds.queue.repository import QueueRepository
 from tds.worker.breaker import BreakerBoard, BreakerState
+from tds.worker.classify import Failure, Verdict, classify
 from tds.worker.lease import leases_kept
 from tds.worker.repository import SyncLogEntry, WorkerRepository
 from tds.worker.retry import retry_delay_s
@@ -30,6 +32,7 @@ from tds.worker.retry import retry_delay_s
 log = logging.getLogger(__name__)
 
 ACTIONS = ("upsert", "delete")
+RACE_RETRY_S = 1.0  # a write that lost a race on its own key tries again soon, once
 Group = tuple[EntityHandler, list[ClaimedJob]]
 
 
@@ -158,7 +161,7 @@ class BatchRunner:
             log.warning("batch of %d events failed (%s); running them one by one", size, _describe(exc))
             return False
         for _, group in groups:
-            self.breakers[group[0].entity].record_success()
+            self._breaker_succeeded(group[0].entity)
         return True
 
     async def _run_alone(self, job: ClaimedJob, settle: Settlement) -> int:
@@ -175,15 +178,17 @@ class BatchRunner:
                 await self._finish(session, [_completion(job, outcome, elapsed_ms)])
         except LeaseLost:
             log.warning("job %d ran but its lease had expired; the queue gave it to another run", job.job_id)
-            breaker.record_success()  # the handler itself succeeded
+            self._breaker_succeeded(job.entity)  # the handler itself succeeded
             return 0
         except Exception as exc:  # the per-job boundary: the failure is recorded and retried or dead-lettered
             if is_unavailable(exc) and not await self._database_answers():
                 raise DatabaseUnavailable(job_id=job.job_id) from exc  # not the event's fault: hand it back
             # A lock or statement timeout, a deadlock: retried, and recorded as DatabaseBusy (transient).
-            self._fail(job, as_busy(exc) or exc, settle, (time.perf_counter() - started) * 1000.0)
+            failed = as_busy(exc) or exc
+            failure = await self._classify(job, failed)
+            self._fail(job, failed, settle, (time.perf_counter() - started) * 1000.0, failure)
             return 0
-        breaker.record_success()
+        self._breaker_succeeded(job.entity)
         return 1
 
     async def _database_answers(self) -> bool:
@@ -201,22 +206,46 @@ class BatchRunner:
         if completed != len(done):
             raise LeaseLost(f"{len(done) - completed} of {len(done)} jobs are no longer held by this worker")
 
-    def _fail(self, job: ClaimedJob, exc: Exception, settle: Settlement, duration_ms: float) -> None:
-        permanent = isinstance(exc, PermanentHandlerError)
-        if not isinstance(exc, PermanentHandlerError | RetryLater):
-            # Only unexpected failures trip the breaker: a permanent error is about this event's data,
-            # and RetryLater means the handler is already pacing itself.
-            self.breakers[job.entity].record_failure()
-        if permanent or job.last_attempt:
-            self._dead(job, exc, settle, duration_ms)
+    async def _classify(self, job: ClaimedJob, exc: Exception) -> Failure:
+        """The classifier's verdict; for a data error PostgreSQL reports without its column, with
+        the column named (the record planned again, read-only)."""
+        handler = self.handlers.get(job.entity)
+        failure = classify(exc, getattr(handler, "conflict_keys", None))
+        if not failure.permanent or failure.sqlstate not in EXPLAINED:
+            return failure
+        try:
+            async with transaction(self.sessions) as session:
+                said = await explain(session, handler, to_event(job), failure.sqlstate)
+        except Exception:  # the explanation is a courtesy: the failure stands without it
+            log.debug("could not explain the failure of job %d", job.job_id, exc_info=True)
+            said = None
+        return replace(failure, message=said) if said else failure
+
+    def _fail(
+        self,
+        job: ClaimedJob,
+        exc: Exception,
+        settle: Settlement,
+        duration_ms: float,
+        failure: Failure | None = None,
+    ) -> None:
+        handler = self.handlers.get(job.entity)
+        failure = failure or classify(exc, getattr(handler, "conflict_keys", None))
+        if failure.counts_for_breaker:  # a record's own fault never defers another record
+            self._breaker_failed(job.entity)
+        race_again = failure.verdict is Verdict.RACE and job.attempts > 1
+        if failure.permanent or race_again or job.last_attempt:
+            self._dead(job, exc, settle, duration_ms, failure)
             return
-        if isinstance(exc, RetryLater) and exc.delay_s is not None:
-            delay_s = max(0.0, exc.delay_s)
+        if failure.delay_s is not None:
+            delay_s = max(0.0, failure.delay_s)
+        elif failure.verdict is Verdict.RACE:
+            delay_s = RACE_RETRY_S
         else:
             delay_s = retry_delay_s(
                 job.attempts, self.settings.retry_delays_s, self.settings.retry_jitter, self._rand
             )
-        error = _describe(exc)
+        error = failure.line
         settle.reschedules.append(Reschedule(job.job_id, delay_s, error))
         settle.logs.append(_log(job, "retry", duration_ms, f"{error} (next try in {delay_s:.1f}s)"))
         log.warning(
@@ -225,11 +254,17 @@ class BatchRunner:
         )
 
     def _dead(
-        self, job: ClaimedJob, exc: Exception, settle: Settlement, duration_ms: float | None = None
+        self,
+        job: ClaimedJob,
+        exc: Exception,
+        settle: Settlement,
+        duration_ms: float | None = None,
+        failure: Failure | None = None,
     ) -> None:
-        error = _describe(exc)
+        failure = failure or classify(exc)
+        error = failure.line
         trace = "".join(traceback.format_exception(exc)) if exc.__traceback__ is not None else None
-        settle.dead.append(DeadLetterRequest(job.job_id, error, trace))
+        settle.dead.append(DeadLetterRequest(job.job_id, error, trace, failure.verdict.value))
         settle.logs.append(_log(job, "dead", duration_ms, error))
         log.error(
             "job %d (%s) dead-lettered after %d attempt(s): %s",
@@ -238,6 +273,24 @@ class BatchRunner:
             job.attempts,
             error,
         )
+
+    def _breaker_failed(self, entity: str) -> None:
+        breaker = self.breakers[entity]
+        was = breaker.state
+        breaker.record_failure()
+        if breaker.state is BreakerState.OPEN and was is not BreakerState.OPEN:
+            log.warning(
+                "circuit for %s opened after %d infrastructure failure(s); its events wait %.0fs",
+                entity,
+                breaker.consecutive_failures,
+                breaker.retry_in_s(),
+            )
+
+    def _breaker_succeeded(self, entity: str) -> None:
+        breaker = self.breakers[entity]
+        if breaker.state is not BreakerState.CLOSED:
+            log.info("circuit for %s closed: a job succeeded", entity)
+        breaker.record_success()
 
     def _release(self, jobs: Sequence[ClaimedJob], delay_s: float, settle: Settlement) -> None:
         settle.releases[round(delay_s, 3)].extend(job.job_id for job in jobs)
@@ -277,7 +330,8 @@ def _by_entity(jobs: Sequence[ClaimedJob]) -> dict[str, list[ClaimedJob]]:
 
 
 def _completion(job: ClaimedJob, outcome: Outcome, duration_ms: float) -> Completion:
-    status: Literal["succeeded", "skipped"] = "skipped" if outcome is Outcome.STALE else "succeeded"
+    skipped = outcome in (Outcome.STALE, Outcome.NOT_IN_PROFILE)
+    status: Literal["succeeded", "skipped"] = "skipped" if skipped else "succeeded"
     return Completion(job.job_id, status, outcome.value, duration_ms)
 
 

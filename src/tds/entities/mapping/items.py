@@ -92,6 +92,9 @@ def map_item(payload: Mapping[str, Any], fallback_id: str | None = None) -> Mapp
     f.get("image_document_id", ("image_document_id", "image_id"), v.ident)
     f.get("image_name", "image_name", v.text)
     f.custom_fields()
-    levels = stock_levels(payload, zoho_id, f.row)
+    try:
+        levels = stock_levels(payload, zoho_id, f.row)
+    except PermanentHandlerError as exc:  # refused only by a target that writes stock (see record.py)
+        return mapped(f, zoho_id, "products", {}, {"stock_levels": exc.message})
     children = {} if levels is None else {"stock_levels": levels}
     return mapped(f, zoho_id, "products", children)

@@ -34,6 +34,9 @@ class MappedRecord:
         children: child rows by logical child table (`invoice_lines`); a child table missing from
             the dict was not in the payload, and the stored child rows are kept.
         raw: the Zoho record as received.
+        unmapped: child tables whose part of the payload could not be mapped, with why (a stock
+            entry without its location id): a handler that writes such a table refuses the record,
+            naming the part; one that does not write it applies the rest.
     """
 
     zoho_id: str
@@ -42,6 +45,7 @@ class MappedRecord:
     absent: frozenset[str] = frozenset()
     children: dict[str, list[Row]] = field(default_factory=dict)
     raw: Mapping[str, Any] = field(default_factory=dict)
+    unmapped: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> datetime | None:
@@ -108,6 +112,7 @@ def mapped(
     zoho_id: str,
     table: str | None,
     children: dict[str, list[Row]] | None = None,
+    unmapped: Mapping[str, str] | None = None,
 ) -> MappedRecord:
     return MappedRecord(
         zoho_id=zoho_id,
@@ -116,6 +121,7 @@ def mapped(
         absent=frozenset(fields.absent),
         children=children or {},
         raw=fields.payload,
+        unmapped=unmapped or {},
     )
 
 

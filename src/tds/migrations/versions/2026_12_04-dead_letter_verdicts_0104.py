@@ -1,0 +1,26 @@
+"""dead letters keep the classifier's verdict (transient, permanent, ...), which the healer retries by
+
+Revision ID: 0104
+Revises: 0102
+Create Date: 2026-12-04 16:49:37.362494
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0104"
+down_revision: str | None = "0102"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("tds_dead_letter_queue", sa.Column("verdict", sa.Text(), nullable=True), schema="tds")
+
+
+def downgrade() -> None:
+    op.drop_column("tds_dead_letter_queue", "verdict", schema="tds")
