@@ -16,6 +16,7 @@
     ├── CircuitOpen                  a breaker refuses the call
     ├── DatabaseUnavailable          503 with Retry-After: PostgreSQL is away (restarting, unreachable)
     ├── BackupError                  a backup or restore could not be made or checked
+    ├── UninstallError               `tds uninstall` refused (something outside depends on the schema)
     └── ZohoError
         ├── ZohoAuthError
         ├── ZohoRateLimited
@@ -129,6 +130,10 @@ class DatabaseUnavailable(TdsError):
 
 class BackupError(TdsError):
     """The backup or restore failed."""
+
+
+class UninstallError(TdsError):
+    """TDS Core's schema cannot be removed as asked."""
 
 
 class ZohoError(TdsError):
