@@ -1,5 +1,8 @@
-"""The backup file: pg_dump's custom format, gzipped with its manifest in the header, a SHA-256 sidecar;
-listing, reading and loading it."""
+"""The backup file: pg_dump's custom format gzipped, its manifest in the gzip header, a SHA-256 sidecar.
+
+Written, checked, listed and loaded here; what the manifest and the table of contents say is
+contents.py's.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Backup SQL: the server's version, the tables of TDS Core's schema, which tables hold rows, and the
-tables a restore drops because the archive has none of them."""
+"""Backup SQL: the server's version, TDS Core's tables, which tables hold rows, and the drop of extras.
+
+The extras are tables of TDS Core's schema that an archive has none of (a newer release's).
+"""
 
 from __future__ import annotations
 
