@@ -58,7 +58,7 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import alerts, backup, demo, emulator, erp, reconcile, sync
+    from tds.commands import alerts, backup, demo, emulator, erp, reconcile, sync, uninstall
     from tds.commands import queue as queue_commands
 
     app.command()(sync.sync)
@@ -70,6 +70,7 @@ def _register_feature_commands() -> None:
     app.command()(reconcile.reconcile)
     app.command()(backup.backup)
     app.command()(backup.restore)
+    app.command()(uninstall.uninstall)
 
 
 _register_feature_commands()

@@ -17,6 +17,7 @@
     ├── DatabaseUnavailable          503 with Retry-After: PostgreSQL is away (restarting, unreachable)
     ├── DatabaseBusy                 503 with Retry-After: a lock or statement timeout, a deadlock
     ├── BackupError                  a backup or restore could not be made or checked
+    ├── UninstallError               `tds uninstall` refused (something outside depends on the schema)
     └── ZohoError
         ├── ZohoAuthError
         ├── ZohoRateLimited
@@ -140,6 +141,10 @@ class DatabaseBusy(TdsError):
 
 class BackupError(TdsError):
     """The backup or restore failed."""
+
+
+class UninstallError(TdsError):
+    """TDS Core's schema cannot be removed as asked."""
 
 
 class ZohoError(TdsError):

@@ -1,4 +1,7 @@
-"""Backup SQL: the server's version, and which of the archived tables hold rows."""
+"""Backup SQL: the server's version, TDS Core's tables, which tables hold rows, and the drop of extras.
+
+The extras are tables of TDS Core's schema that an archive has none of (a newer release's).
+"""
 
 from __future__ import annotations
 
@@ -16,16 +19,15 @@ SELECT n.nspname || '.' || c.relname FROM pg_class AS c JOIN pg_namespace AS n O
 WHERE c.relkind IN ('r', 'p') AND n.nspname || '.' || c.relname = ANY(:names)
 """)
 
-# Every user table of the database (for a whole-database restore).
-USER_TABLES_SQL = text("""
+# Every table of one schema (schema.name).
+SCHEMA_TABLES_SQL = text("""
 SELECT n.nspname || '.' || c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND n.nspname NOT LIKE 'pg_toast%'
+WHERE c.relkind IN ('r', 'p') AND n.nspname = :schema ORDER BY 1
 """)
 
 
 class BackupRepository:
-    """Reads a backup or restore needs about the database; the caller owns the transaction."""
+    """Reads and the few drops a backup or restore needs; the caller owns the transaction."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -33,19 +35,26 @@ class BackupRepository:
     async def server_major(self) -> int:
         return int((await self.session.execute(SERVER_MAJOR_SQL)).scalar_one())
 
-    async def tables_with_rows(self, names: Sequence[str] | None) -> list[str]:
-        """Of `names` (all user tables when None), the existing ones holding at least one row."""
-        if names is None:
-            rows = await self.session.execute(USER_TABLES_SQL)
-        else:
-            rows = await self.session.execute(EXISTING_TABLES_SQL, {"names": list(names)})
+    async def schema_tables(self, schema: str) -> list[str]:
+        return [str(name) for (name,) in await self.session.execute(SCHEMA_TABLES_SQL, {"schema": schema})]
+
+    async def tables_with_rows(self, names: Sequence[str]) -> list[str]:
+        """Of `names`, the existing ones holding at least one row."""
+        rows = await self.session.execute(EXISTING_TABLES_SQL, {"names": list(names)})
         filled = []
         for (name,) in rows:
-            quoted = _quote(name)
             # Identifiers read from the catalog, quoted; no value is formatted into the statement.
-            if (await self.session.execute(text(f"SELECT EXISTS (SELECT 1 FROM {quoted})"))).scalar_one():
+            if (
+                await self.session.execute(text(f"SELECT EXISTS (SELECT 1 FROM {_quote(name)})"))
+            ).scalar_one():
                 filled.append(name)
-        return filled
+        return sorted(filled)
+
+    async def drop_tables(self, names: Sequence[str]) -> None:
+        """Drops the tables (one statement, so that foreign keys among them do not get in the way)."""
+        if names:
+            # Identifiers read from the catalog, quoted; CASCADE reaches only what the caller checked.
+            await self.session.execute(text(f"DROP TABLE {', '.join(_quote(n) for n in names)} CASCADE"))
 
 
 def _quote(name: str) -> str:

@@ -38,12 +38,16 @@ def alembic_config(url: str, schema_name: str = LOGICAL_SCHEMA, *, legacy: bool 
 
 def upgrade(url: str, schema_name: str = LOGICAL_SCHEMA, *, with_erp: bool = True) -> None:
     """Brings the database to head (blocking; run it in a thread from async code): TDS Core's own
-    schema always, the default ERP schema when `with_erp` (the profile writes it)."""
+    schema always, the default ERP schema when `with_erp` (the profile writes it; one that
+    `tds uninstall` kept is taken back at its revision)."""
     from tds.db.relocate import relocate_legacy  # the legacy move runs its own Alembic history
 
     relocate_legacy(url, schema_name)
     command.upgrade(alembic_config(url, schema_name), f"{TDS_BRANCH}@head")
     if with_erp:
+        from tds.db.adopt import adopt_kept_erp  # an erp schema `tds uninstall` kept
+
+        adopt_kept_erp(url, schema_name, branch_revisions(ERP_BRANCH))
         command.upgrade(alembic_config(url, schema_name), f"{ERP_BRANCH}@head")
 
 
@@ -69,6 +73,12 @@ def check(url: str, schema_name: str = LOGICAL_SCHEMA) -> None:
     differences = cfg.attributes.get("differences")
     if differences:
         raise CommandError(f"the models and the migrations disagree: {differences}")
+
+
+def branch_revisions(branch: str) -> frozenset[str]:
+    """Every revision of one branch (`tds` or `erp`) of the current history."""
+    script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
+    return frozenset(rev.revision for rev in script.walk_revisions() if branch in rev.branch_labels)
 
 
 def head_revision() -> str | None:

@@ -60,6 +60,20 @@ class ErpTarget:
             return self.sync_mode(entity) is not None
         return table is None or any(t.when is None or t.when == table for t in plan.targets)
 
+    def written_tables(self) -> list[str]:
+        """Every ERP table (schema.name) the profile writes: target and child tables, sorted."""
+        found: set[str] = set()
+        for entity, spec in self.profile.entities.items():
+            if spec.sync == "columns":
+                record = SPEC_BY_ENTITY[entity]
+                logical = (*record.tables, *(child.table for child in record.children))
+                found.update(self.tables.qualified_name(name) for name in logical)
+        for plan in self.plans.values():
+            for target in plan.targets:
+                found.add(target.table.name)
+                found.update(child.table.name for child in target.children)
+        return sorted(found)
+
     def sync_mode(self, entity: str) -> str | None:
         """`columns`, `tds`, or None for an entity the profile does not list."""
         spec = self.profile.entities.get(entity)

@@ -1,0 +1,1 @@
+"""What TDS Core installed in the database (its schema, the default ERP schema) and its removal."""
