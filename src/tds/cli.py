@@ -1,4 +1,4 @@
-"""The `tds` command line: serve, api, worker, migrate, and the feature commands (sync, replay, alerts, …)."""
+"""The `tds` command line: serve, api, worker, migrate, and the feature commands (sync, replay, dlq, …)."""
 
 from __future__ import annotations
 
@@ -58,13 +58,14 @@ def serve() -> None:
 
 
 def _register_feature_commands() -> None:
-    from tds.commands import alerts, backup, demo, emulator, erp, reconcile, sync, uninstall
+    from tds.commands import alerts, backup, demo, dlq, emulator, erp, reconcile, sync, uninstall
     from tds.commands import queue as queue_commands
 
     app.command()(sync.sync)
     app.command()(emulator.emulator)
     app.command()(demo.demo)
     app.command()(queue_commands.replay)
+    app.add_typer(dlq.app, name="dlq")
     app.add_typer(alerts.app, name="alerts")
     app.add_typer(erp.app, name="erp")
     app.command()(reconcile.reconcile)

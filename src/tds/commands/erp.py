@@ -117,7 +117,7 @@ def shadow_report(
     for entity, by_outcome in sorted(table.items()):
         cells = [f"{by_outcome.get(outcome, 0):>10}" for outcome, _ in SHADOW_COLUMNS]
         typer.echo("  ".join([f"{entity:<22}", *cells]))
-    typer.echo("failed events are in the dead letters (tds replay --dlq, or the dashboard)")
+    typer.echo("failed events are in the dead letters (tds dlq list, or the dashboard)")
 
 
 async def _shadow_counts(settings: Settings, since: datetime | None) -> list[Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.db.schema import tds_text
@@ -12,6 +14,7 @@ from tds.queue.operator_repository import ENQUEUE_TAIL, REPLAYABLE
 # written `#`, cut to 200 characters, so that record ids and counts in a message ("erp refused product
 # 4815162342") do not split one failure into a thousand groups.
 ERROR_GROUP_SQL = "left(regexp_replace(split_part(error, E'\\n', 1), '[0-9]+', '#', 'g'), 200)"
+_DIGITS = re.compile(r"[0-9]+")
 
 # Replays the inbox events of every open dead letter of one entity whose error falls in one group.
 REPLAY_GROUP_SQL = tds_text(
@@ -28,6 +31,11 @@ UPDATE tds.tds_dead_letter_queue SET resolved_at = now(), discarded_at = now(), 
 WHERE id = :id AND resolved_at IS NULL
 RETURNING id
 """)
+
+
+def error_group(error: str) -> str:
+    """The group of one error, as ERROR_GROUP_SQL computes it: what `replay_group` takes as `error`."""
+    return _DIGITS.sub("#", error.split("\n", 1)[0])[:200]
 
 
 class DeadLetterRepository:

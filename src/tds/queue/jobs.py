@@ -104,6 +104,8 @@ class DeadLetterView:
     failed_at: datetime
     replayed_at: datetime | None
     resolved_at: datetime | None
+    discarded_at: datetime | None = None
+    discard_reason: str | None = None
     traceback: str | None = None
 
 

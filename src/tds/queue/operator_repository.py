@@ -51,7 +51,7 @@ REPLAY_MATCHING_SQL = tds_text(
 
 _DLQ_COLUMNS = (
     "id, queue_job_id, inbox_event_id, entity, entity_key, attempts, error, failed_at, replayed_at, "
-    "resolved_at"
+    "resolved_at, discarded_at, discard_reason"
 )
 
 # One dead-letter entry with its traceback.
