@@ -148,3 +148,46 @@ async def test_serve_as_the_narrow_role_applies_webhooks_into_the_erps_tables(
     assert "Traceback" not in stderr, stderr[-3000:]
     assert await foreign.fingerprint_leftovers() == before
     assert await foreign.erp_revision() == erp.PRE_HEAD
+
+
+async def test_backup_restore_and_uninstall_as_the_narrow_role(foreign_erp_db: ForeignErp, tmp_path) -> None:
+    """As the narrow role: `tds backup` holds TDS Core's schema only (the ERP's tables with
+    --with-erp), a restore brings it back, a restore of ERP tables is refused without --force, and
+    `tds uninstall` lists then drops TDS Core's schema alone; the ERP's rows, history and the earlier
+    integration's tables are untouched, and the ERP's own `alembic upgrade head` still runs."""
+    foreign = foreign_erp_db
+    before = await foreign.fingerprint_leftovers()
+    products = "SELECT count(*) AS n FROM public.products"
+    products_before = (await fetch(foreign.admin_url, products))[0]["n"]
+    assert (await asyncio.to_thread(tds, foreign, "migrate")).returncode == 0
+    ours = await asyncio.to_thread(tds, foreign, "backup", "--dir", str(tmp_path / "tds"))
+    assert ours.returncode == 0, ours.stderr
+    [archive] = (tmp_path / "tds").glob("tds-*.dump.gz")
+    restored = await asyncio.to_thread(tds, foreign, "restore", str(archive), "--force")
+    assert restored.returncode == 0, restored.stderr
+    # pg_dump reads a sequence's position: backing up the ERP's tables needs SELECT on their sequences
+    # (docs/least-privilege.md), which running the sync does not.
+    sequences = ", ".join(
+        f"public.{t}_id_seq" for t in ("products", "customers", "sales_orders", "sales_order_lines")
+    )
+    await fetch(foreign.admin_url, f"GRANT SELECT ON SEQUENCE {sequences} TO {foreign.role}")
+    with_erp = await asyncio.to_thread(tds, foreign, "backup", "--with-erp", "--dir", str(tmp_path / "erp"))
+    assert with_erp.returncode == 0, with_erp.stderr
+    [erp_archive] = (tmp_path / "erp").glob("tds-*.dump.gz")
+    refused = await asyncio.to_thread(tds, foreign, "restore", str(erp_archive))
+    assert refused.returncode == 1
+    assert "public.products" in refused.stderr
+    listed = await asyncio.to_thread(tds, foreign, "uninstall", "--dry-run")
+    assert listed.returncode == 0, listed.stderr
+    assert "tds.tds_sync_queue" in listed.stdout
+    assert "public." not in listed.stdout
+    gone = await asyncio.to_thread(tds, foreign, "uninstall", "--yes")
+    assert gone.returncode == 0, gone.stderr
+    schemas = await fetch(
+        foreign.admin_url, "SELECT nspname FROM pg_namespace WHERE nspname IN ('tds', 'erp')"
+    )
+    assert schemas == []
+    assert (await fetch(foreign.admin_url, products))[0]["n"] == products_before
+    assert await foreign.fingerprint_leftovers() == before
+    await foreign.erp_alembic_upgrade("head")
+    assert await foreign.erp_revision() == erp.HEAD
