@@ -182,6 +182,7 @@ class BatchRunner:
             return 0
         except Exception as exc:  # the per-job boundary: the failure is recorded and retried or dead-lettered
             if is_unavailable(exc) and not await self._database_answers():
+                self._breaker_failed(job.entity)  # an infrastructure failure: the breaker hears of it
                 raise DatabaseUnavailable(job_id=job.job_id) from exc  # not the event's fault: hand it back
             # A lock or statement timeout, a deadlock: retried, and recorded as DatabaseBusy (transient).
             failed = as_busy(exc) or exc

@@ -70,11 +70,13 @@ class Failure:
 
 
 def sqlstate_error(exc: BaseException) -> BaseException | None:
-    """The driver's error in `exc`'s chain that carries a SQLSTATE (PostgreSQL's own), or None."""
+    """The innermost error in `exc`'s chain that carries a SQLSTATE: the driver's own, with the table,
+    column and constraint PostgreSQL reported (the adapters around it carry the SQLSTATE only)."""
+    found = None
     for error in error_chain(exc):
         if isinstance(getattr(error, "sqlstate", None), str):
-            return error
-    return None
+            found = error
+    return found
 
 
 def classify(exc: BaseException, conflict_keys: Mapping[str, frozenset[str]] | None = None) -> Failure:

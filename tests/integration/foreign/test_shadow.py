@@ -31,17 +31,17 @@ SELECT (SELECT md5(string_agg(p::text, '|' ORDER BY id)) FROM public.products AS
 """
 
 
-def foreign_settings(foreign: ForeignErp, *, shadow: bool) -> Settings:
+def foreign_settings(foreign: ForeignErp, *, shadow: bool, max_attempts: int = 1) -> Settings:
     return load_settings(
         environment="test",
         webhooks={"shared_token": STACK_TOKEN},
         erp={"profile": foreign.profile, "shadow": shadow},
-        worker={"retry_delays_s": [0.0], "retry_jitter": 0.0, "max_attempts": 1},
+        worker={"retry_delays_s": [0.0], "retry_jitter": 0.0, "max_attempts": max_attempts},
     )
 
 
-async def running(foreign: ForeignErp, *, shadow: bool) -> AsyncIterator[Stack]:
-    settings = foreign_settings(foreign, shadow=shadow)
+async def running(foreign: ForeignErp, *, shadow: bool, max_attempts: int = 1) -> AsyncIterator[Stack]:
+    settings = foreign_settings(foreign, shadow=shadow, max_attempts=max_attempts)
     container = await build_container(settings, database_url=foreign.role_url, migrate_now=True)
     pool = WorkerPool(container.sessions, container.engine, build_handlers(settings.erp), settings.worker)
     transport = httpx.ASGITransport(app=create_app(container))

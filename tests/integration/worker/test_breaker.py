@@ -67,3 +67,29 @@ async def test_a_failed_probe_opens_the_breaker_again(sessions: Sessions, make_p
     assert pool.breakers["item"].state is BreakerState.OPEN
     rows = await jobs_by_id(sessions, job_ids[1:])
     assert sorted(row["attempts"] for row in rows.values()) == [0, 0, 1]
+
+
+async def test_a_records_own_fault_never_opens_the_breaker(
+    sessions: Sessions, make_pool: PoolFactory
+) -> None:
+    """Five events the ERP refuses for their data (a NOT NULL column left empty), threshold two: each is
+    dead-lettered after its one attempt, the breaker stays closed, and nothing is deferred."""
+    import asyncpg
+
+    def refused() -> Exception:
+        error = asyncpg.NotNullViolationError("null value in column")
+        error.schema_name, error.table_name, error.column_name = "shop", "customers", "name"
+        return error
+
+    job_ids = await enqueue(sessions, [("item", str(n)) for n in range(5)])
+    pool = make_pool({"item": FailingHandler(refused)}, breaker_failure_threshold=2, breaker_reset_s=60)
+
+    await pool.run_once()
+
+    assert pool.breakers["item"].state is BreakerState.CLOSED
+    rows = await jobs_by_id(sessions, job_ids)
+    assert [(rows[i]["status"], rows[i]["attempts"]) for i in job_ids] == [("dead", 1)] * 5
+    errors = await scalar(sessions, "SELECT string_agg(DISTINCT error, '|') FROM tds.tds_dead_letter_queue")
+    assert errors == "NotNull: shop.customers.name is NOT NULL; the record gives it no value"
+    deferred = await scalar(sessions, "SELECT count(*) FROM tds.tds_sync_logs WHERE outcome = 'deferred'")
+    assert deferred == 0

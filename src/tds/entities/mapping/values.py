@@ -22,8 +22,10 @@ JsonObject = dict[str, Any]
 
 
 def _bad(field: str, value: object, expected: str) -> PermanentHandlerError:
+    """A field the mapping refuses; the message says its kind, never the value (logs and dead letters
+    must not carry record data)."""
     return PermanentHandlerError(
-        f"field {field!r}: {value!r} is not {expected}", field=field, value=repr(value)[:200]
+        f"field {field!r} is not {expected} (the record has a {type(value).__name__})", field=field
     )
 
 
