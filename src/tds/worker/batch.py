@@ -5,11 +5,9 @@ from __future__ import annotations
 import logging
 import random
 import time
-import traceback
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal, cast
+from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,21 +16,18 @@ from tds.config import WorkerSettings
 from tds.db.availability import is_unavailable
 from tds.db.contention import as_busy
 from tds.db.engine import transaction
-from tds.entities.explain import EXPLAINED, explain
-from tds.entities.handler import Action, EntityEvent, EntityHandler, Outcome
+from tds.entities.handler import EntityHandler, Outcome
 from tds.errors import DatabaseUnavailable, HandlerError, PermanentHandlerError, TdsError
-from tds.queue.jobs import ClaimedJob, Completion, DeadLetterRequest, Reschedule
+from tds.queue.jobs import ClaimedJob, Completion
 from tds.queue.repository import QueueRepository
 from tds.worker.breaker import BreakerBoard, BreakerState
-from tds.worker.classify import Failure, Verdict, classify
+from tds.worker.events import to_event
 from tds.worker.lease import leases_kept
-from tds.worker.repository import SyncLogEntry, WorkerRepository
-from tds.worker.retry import retry_delay_s
+from tds.worker.repository import WorkerRepository
+from tds.worker.settlement import FailureDesk, Settlement
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("upsert", "delete")
-RACE_RETRY_S = 1.0  # a write that lost a race on its own key tries again soon, once
 Group = tuple[EntityHandler, list[ClaimedJob]]
 
 
@@ -46,34 +41,6 @@ class BatchResult:
 
     processed: int = 0
     failed: int = 0
-
-
-@dataclass
-class Settlement:
-    """Writes for the jobs that did not complete, gathered over a batch and applied in one transaction."""
-
-    reschedules: list[Reschedule] = field(default_factory=list)
-    dead: list[DeadLetterRequest] = field(default_factory=list)
-    releases: dict[float, list[int]] = field(default_factory=lambda: defaultdict(list))
-    logs: list[SyncLogEntry] = field(default_factory=list)
-
-
-def to_event(job: ClaimedJob) -> EntityEvent:
-    """The handler's view of a claimed job; PermanentHandlerError when no handler could apply it."""
-    if job.action not in ACTIONS:
-        raise PermanentHandlerError(f"unknown action {job.action!r}", job_id=job.job_id)
-    if not job.entity_id:
-        raise PermanentHandlerError("the event has no entity id", job_id=job.job_id)
-    return EntityEvent(
-        job_id=job.job_id,
-        inbox_event_id=job.inbox_event_id,
-        entity=job.entity,
-        entity_id=job.entity_id,
-        action=cast(Action, job.action),
-        payload=job.payload or {},
-        source=job.source,
-        source_modified_at=job.source_modified_at,
-    )
 
 
 class BatchRunner:
@@ -93,7 +60,7 @@ class BatchRunner:
         self.settings = settings
         self.worker_id = worker_id
         self.breakers = breakers
-        self._rand = rand
+        self.desk = FailureDesk(sessions, handlers, settings, worker_id, breakers, rand)
 
     async def run(self, jobs: Sequence[ClaimedJob]) -> BatchResult:
         """Runs the batch under a kept lease; the whole batch in one transaction when it can."""
@@ -112,7 +79,7 @@ class BatchRunner:
             for job in alone:
                 result.processed += await self._run_alone(job, settle)
             result.failed = len(settle.reschedules) + len(settle.dead)
-            await self._settle(settle)
+            await self.desk.settle(settle)
         return result
 
     def _plan(self, jobs: Sequence[ClaimedJob], settle: Settlement) -> tuple[list[Group], list[ClaimedJob]]:
@@ -124,9 +91,9 @@ class BatchRunner:
             breaker = self.breakers[entity]
             if handler is None:
                 for job in group:
-                    self._dead(job, PermanentHandlerError(f"no handler for entity {entity!r}"), settle)
+                    self.desk.dead(job, PermanentHandlerError(f"no handler for entity {entity!r}"), settle)
             elif breaker.state is BreakerState.OPEN:
-                self._release(group, breaker.retry_in_s(), settle)
+                self.desk.release(group, breaker.retry_in_s(), settle)
             elif breaker.state is BreakerState.HALF_OPEN:
                 alone.extend(group)  # one probe first; the rest follow one by one if it succeeds
             else:
@@ -139,7 +106,7 @@ class BatchRunner:
             try:
                 to_event(job)
             except PermanentHandlerError as exc:
-                self._dead(job, exc, settle)
+                self.desk.dead(job, exc, settle)
             else:
                 valid.append(job)
         return valid
@@ -161,14 +128,14 @@ class BatchRunner:
             log.warning("batch of %d events failed (%s); running them one by one", size, _describe(exc))
             return False
         for _, group in groups:
-            self._breaker_succeeded(group[0].entity)
+            self.desk.breaker_succeeded(group[0].entity)
         return True
 
     async def _run_alone(self, job: ClaimedJob, settle: Settlement) -> int:
         """One job in its own transaction; 1 when it completed, 0 when it failed or was deferred."""
         breaker = self.breakers[job.entity]
         if not breaker.allow():
-            self._release([job], breaker.retry_in_s(), settle)
+            self.desk.release([job], breaker.retry_in_s(), settle)
             return 0
         started = time.perf_counter()
         try:
@@ -178,18 +145,18 @@ class BatchRunner:
                 await self._finish(session, [_completion(job, outcome, elapsed_ms)])
         except LeaseLost:
             log.warning("job %d ran but its lease had expired; the queue gave it to another run", job.job_id)
-            self._breaker_succeeded(job.entity)  # the handler itself succeeded
+            self.desk.breaker_succeeded(job.entity)  # the handler itself succeeded
             return 0
         except Exception as exc:  # the per-job boundary: the failure is recorded and retried or dead-lettered
             if is_unavailable(exc) and not await self._database_answers():
-                self._breaker_failed(job.entity)  # an infrastructure failure: the breaker hears of it
+                self.desk.breaker_failed(job.entity)  # an infrastructure failure: the breaker hears of it
                 raise DatabaseUnavailable(job_id=job.job_id) from exc  # not the event's fault: hand it back
             # A lock or statement timeout, a deadlock: retried, and recorded as DatabaseBusy (transient).
             failed = as_busy(exc) or exc
-            failure = await self._classify(job, failed)
-            self._fail(job, failed, settle, (time.perf_counter() - started) * 1000.0, failure)
+            failure = await self.desk.classify(job, failed)
+            self.desk.fail(job, failed, settle, (time.perf_counter() - started) * 1000.0, failure)
             return 0
-        self._breaker_succeeded(job.entity)
+        self.desk.breaker_succeeded(job.entity)
         return 1
 
     async def _database_answers(self) -> bool:
@@ -206,114 +173,6 @@ class BatchRunner:
         completed = await QueueRepository(session).complete(self.worker_id, done)
         if completed != len(done):
             raise LeaseLost(f"{len(done) - completed} of {len(done)} jobs are no longer held by this worker")
-
-    async def _classify(self, job: ClaimedJob, exc: Exception) -> Failure:
-        """The classifier's verdict; for a data error PostgreSQL reports without its column, with
-        the column named (the record planned again, read-only)."""
-        handler = self.handlers.get(job.entity)
-        failure = classify(exc, getattr(handler, "conflict_keys", None))
-        if not failure.permanent or failure.sqlstate not in EXPLAINED:
-            return failure
-        try:
-            async with transaction(self.sessions) as session:
-                said = await explain(session, handler, to_event(job), failure.sqlstate)
-        except Exception:  # the explanation is a courtesy: the failure stands without it
-            log.debug("could not explain the failure of job %d", job.job_id, exc_info=True)
-            said = None
-        return replace(failure, message=said) if said else failure
-
-    def _fail(
-        self,
-        job: ClaimedJob,
-        exc: Exception,
-        settle: Settlement,
-        duration_ms: float,
-        failure: Failure | None = None,
-    ) -> None:
-        handler = self.handlers.get(job.entity)
-        failure = failure or classify(exc, getattr(handler, "conflict_keys", None))
-        if failure.counts_for_breaker:  # a record's own fault never defers another record
-            self._breaker_failed(job.entity)
-        race_again = failure.verdict is Verdict.RACE and job.attempts > 1
-        if failure.permanent or race_again or job.last_attempt:
-            self._dead(job, exc, settle, duration_ms, failure)
-            return
-        if failure.delay_s is not None:
-            delay_s = max(0.0, failure.delay_s)
-        elif failure.verdict is Verdict.RACE:
-            delay_s = RACE_RETRY_S
-        else:
-            delay_s = retry_delay_s(
-                job.attempts, self.settings.retry_delays_s, self.settings.retry_jitter, self._rand
-            )
-        error = failure.line
-        settle.reschedules.append(Reschedule(job.job_id, delay_s, error))
-        settle.logs.append(_log(job, "retry", duration_ms, f"{error} (next try in {delay_s:.1f}s)"))
-        log.warning(
-            "job %d (%s) failed on attempt %d of %d, next try in %.1fs: %s",
-            *(job.job_id, job.entity_key, job.attempts, job.max_attempts, delay_s, error),
-        )
-
-    def _dead(
-        self,
-        job: ClaimedJob,
-        exc: Exception,
-        settle: Settlement,
-        duration_ms: float | None = None,
-        failure: Failure | None = None,
-    ) -> None:
-        failure = failure or classify(exc)
-        error = failure.line
-        trace = "".join(traceback.format_exception(exc)) if exc.__traceback__ is not None else None
-        settle.dead.append(DeadLetterRequest(job.job_id, error, trace, failure.verdict.value))
-        settle.logs.append(_log(job, "dead", duration_ms, error))
-        log.error(
-            "job %d (%s) dead-lettered after %d attempt(s): %s",
-            job.job_id,
-            job.entity_key,
-            job.attempts,
-            error,
-        )
-
-    def _breaker_failed(self, entity: str) -> None:
-        breaker = self.breakers[entity]
-        was = breaker.state
-        breaker.record_failure()
-        if breaker.state is BreakerState.OPEN and was is not BreakerState.OPEN:
-            log.warning(
-                "circuit for %s opened after %d infrastructure failure(s); its events wait %.0fs",
-                entity,
-                breaker.consecutive_failures,
-                breaker.retry_in_s(),
-            )
-
-    def _breaker_succeeded(self, entity: str) -> None:
-        breaker = self.breakers[entity]
-        if breaker.state is not BreakerState.CLOSED:
-            log.info("circuit for %s closed: a job succeeded", entity)
-        breaker.record_success()
-
-    def _release(self, jobs: Sequence[ClaimedJob], delay_s: float, settle: Settlement) -> None:
-        settle.releases[round(delay_s, 3)].extend(job.job_id for job in jobs)
-        message = f"circuit open for {jobs[0].entity}; next try in {delay_s:.1f}s"
-        settle.logs.extend(_log(job, "deferred", None, message) for job in jobs)
-
-    async def _settle(self, settle: Settlement) -> None:
-        """Records the batch's failures and deferrals in one transaction."""
-        if not settle.logs:
-            return
-        try:
-            async with transaction(self.sessions) as session:
-                queue = QueueRepository(session)
-                if settle.reschedules:
-                    await queue.reschedule(self.worker_id, settle.reschedules)
-                if settle.dead:
-                    await queue.dead_letter(self.worker_id, settle.dead)
-                for delay_s, job_ids in settle.releases.items():
-                    await queue.release(self.worker_id, job_ids, delay_s)
-                await WorkerRepository(session).add_logs(self.worker_id, settle.logs)
-        except Exception:  # the batch boundary: the jobs keep their lease, which expires and frees them
-            log.exception("could not record the failures of a batch; their leases will expire")
 
 
 async def _apply(handler: EntityHandler, session: AsyncSession, jobs: Sequence[ClaimedJob]) -> list[Outcome]:
@@ -334,14 +193,6 @@ def _completion(job: ClaimedJob, outcome: Outcome, duration_ms: float) -> Comple
     skipped = outcome in (Outcome.STALE, Outcome.NOT_IN_PROFILE)
     status: Literal["succeeded", "skipped"] = "skipped" if skipped else "succeeded"
     return Completion(job.job_id, status, outcome.value, duration_ms)
-
-
-def _log(
-    job: ClaimedJob, outcome: str, duration_ms: float | None, message: str | None = None
-) -> SyncLogEntry:
-    return SyncLogEntry(
-        job.job_id, job.inbox_event_id, job.entity, job.entity_id, str(outcome), duration_ms, message
-    )
 
 
 def _describe(exc: BaseException) -> str:
