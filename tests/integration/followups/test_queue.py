@@ -226,3 +226,20 @@ class TestSurfaces:
             pruned = await RetentionRepository(session).prune(30, 0, 100)
         assert pruned.followups == 1
         assert [r["zoho_id"] for r in await rows(sessions)] == ["waiting"]
+
+
+class TestLoop:
+    async def test_the_loop_runs_follow_ups_as_they_fall_due_until_stopped(self, sessions) -> None:
+        """`run(stop)` makes the due calls, waits its poll interval when idle, and ends on stop."""
+        work = Work()
+        loop = runner(sessions, work, poll_interval_s=0.05)
+        stop = asyncio.Event()
+        task = asyncio.create_task(loop.run(stop))
+        await request(sessions, stock("1"), stock("2"))
+        for _ in range(200):
+            if sorted(work.ran) == ["1", "2"]:
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        await asyncio.wait_for(task, 5)
+        assert [r["status"] for r in await rows(sessions)] == ["done", "done"]
