@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tds.config_operations import (
     AlertSettings,
+    FollowupSettings,
     HealerSettings,
     MetricsSettings,
     MonitorSettings,
@@ -219,6 +220,7 @@ class Settings(BaseSettings):
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     zoho: ZohoSettings = Field(default_factory=ZohoSettings)
     pull: PullSettings = Field(default_factory=PullSettings)
+    followups: FollowupSettings = Field(default_factory=FollowupSettings)
     erp: ErpMappingSettings = Field(default_factory=ErpMappingSettings)
     monitor: MonitorSettings = Field(default_factory=MonitorSettings)
     alerts: AlertSettings = Field(default_factory=AlertSettings)

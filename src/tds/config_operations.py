@@ -1,4 +1,5 @@
-"""Settings groups for operations: the monitor's rules, alert channels, /metrics and the healer.
+"""Settings groups for operations: the monitor's rules, alert channels, /metrics, the healer and the
+follow-ups (the worker's own Zoho calls).
 
 `config.py` composes them into the one Settings; nothing here reads the environment.
 """
@@ -139,9 +140,9 @@ class RetentionSettings(BaseModel):
     """How long finished work is kept; the monitor removes what is older, `batch` rows a kind a round.
 
     `finished_days`: inbox events that were applied, skipped, rejected or whose dead letter was
-    closed, with their jobs and processing logs, and reconciliation runs with their differences
-    (an event with a job to run or an open dead letter is never removed). `audit_days`: the audit
-    trail, the ERP's change history. 0 keeps them for ever.
+    closed, with their jobs and processing logs, reconciliation runs with their differences, and
+    finished follow-ups (an event with a job to run or an open dead letter is never removed).
+    `audit_days`: the audit trail, the ERP's change history. 0 keeps them for ever.
     """
 
     finished_days: float = Field(default=30.0, ge=0)
@@ -169,3 +170,31 @@ class HealerSettings(BaseModel):
             "ZohoRateLimited",
         ]
     )
+
+
+class FollowupSettings(BaseModel):
+    """The worker's own Zoho calls (docs/pull-economy.md): stock refreshes after stock-moving events.
+
+    `stock_window_s`: a refresh runs this long after the first event that asked for it, and every
+    event of the item within the window shares that one item-detail call. `stock_max_age_s`: events
+    whose record was last modified longer ago (a backfill) ask for none. `budget_floor`: the calls
+    of the day's Zoho budget follow-ups leave unspent (they spend into the pull's reserve, not this).
+    """
+
+    enabled: bool = True
+    stock_refresh: bool = True
+    stock_window_s: float = Field(default=60.0, ge=0)
+    stock_max_age_s: float = Field(default=86_400.0, gt=0)
+    budget_floor: int = Field(default=20, ge=0)
+    poll_interval_s: float = Field(default=5.0, gt=0)
+    batch: int = Field(default=10, ge=1, le=200)
+    lease_s: float = Field(default=300.0, gt=0)
+    max_attempts: int = Field(default=5, ge=1)
+    retry_delays_s: list[float] = Field(default_factory=lambda: [30.0, 120.0, 600.0, 1800.0])
+    retry_jitter: float = Field(default=0.1, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _delays(self) -> FollowupSettings:
+        if not self.retry_delays_s or any(d < 0 for d in self.retry_delays_s):
+            raise ValueError("retry_delays_s needs at least one non-negative delay")
+        return self

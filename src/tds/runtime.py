@@ -58,6 +58,7 @@ async def run_process(settings: Settings, *, api: bool, worker: bool) -> int:
         parts.append(_serve_api(container, stop, readiness))
     if worker:
         parts += [_run_worker(container, stop, readiness), _run_pull_scheduler(container, stop)]
+        parts.append(_run_followups(container, stop))
         parts.append(_run_monitor(container, stop))
         parts.append(_run_reconcile_scheduler(container, stop))
     try:
@@ -154,6 +155,17 @@ async def _run_pull_scheduler(container: Container, stop: asyncio.Event) -> None
     await container.pull().scheduler.run(stop)
 
 
+async def _run_followups(container: Container, stop: asyncio.Event) -> None:
+    """The worker's own Zoho calls (stock refreshes), from the pull's budget (only with Zoho configured)."""
+    from tds.followups.factory import build_followups, followups_enabled
+
+    settings = container.settings
+    if not followups_enabled(settings):
+        log.info("follow-up loop off (Zoho not configured or TDS_FOLLOWUPS__ENABLED=false)")
+        return
+    await build_followups(settings, container.sessions, container.pull().client).run(stop)
+
+
 async def _run_monitor(container: Container, stop: asyncio.Event) -> None:
     """Alert rules, notifications, metrics snapshots and the healer (one active process, by lock)."""
     if not container.settings.monitor.enabled:
@@ -178,9 +190,10 @@ async def _run_reconcile_scheduler(container: Container, stop: asyncio.Event) ->
 async def _run_worker(container: Container, stop: asyncio.Event, readiness: Readiness) -> None:
     """The worker pool over every entity handler, until the process stops."""
     from tds.entities.handlers import build_handlers
+    from tds.followups.factory import with_followups
     from tds.worker.pool import WorkerPool
 
-    handlers = build_handlers(container.settings.erp)
+    handlers = with_followups(container.settings, build_handlers(container.settings.erp))
     pool = WorkerPool(container.sessions, container.database_url, handlers, container.settings.worker)
     readiness.part_ready("worker")
     await pool.run(stop)

@@ -27,6 +27,7 @@ EXPECTED_TDS_TABLES = {
     "tds_erp_versions",
     "tds_reconcile_runs",
     "tds_reconcile_differences",
+    "tds_followups",
 }
 EXPECTED_ERP_TABLES = {
     "products",

@@ -114,6 +114,7 @@ class ClusterCollector(Collector):
         yield from self._counters()
         yield from self._zoho_and_workers()
         yield from self._alerts_and_healer()
+        yield from self._followups()
 
     def _queue(self) -> Iterator[Metric]:
         m = self.m
@@ -221,6 +222,24 @@ class ClusterCollector(Collector):
             times.add_metric([total.action], total.times)
             items.add_metric([total.action], total.items)
         yield from (times, items)
+
+    def _followups(self) -> Iterator[Metric]:
+        active = GaugeMetricFamily(
+            "tds_followups_pending",
+            "Follow-ups (the worker's own Zoho calls) waiting or running, by kind",
+            labels=["kind", "status"],
+        )
+        for (kind, status), n in sorted(self.m.followups_active.items()):
+            active.add_metric([kind, status], n)
+        yield active
+        finished = CounterMetricFamily(
+            "tds_followups_finished",
+            "Follow-ups finished, by kind and outcome (done, or failed when given up)",
+            labels=["kind", "outcome"],
+        )
+        for (kind, outcome), n in sorted(self.m.followups_finished.items()):
+            finished.add_metric([kind, outcome], n)
+        yield finished
 
 
 def require_metrics_access(request: Request, container: Container = Depends(get_container)) -> None:

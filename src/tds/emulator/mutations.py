@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tds.emulator.data.factory import Factory, Pools, Record
-from tds.emulator.data.stock import adjust_stock
+from tds.emulator.data.stock import adjust_stock, commit_stock
 from tds.emulator.edits import MAKERS, random_edit
 from tds.emulator.store import Change, Store
 from tds.entities import catalog
@@ -50,6 +50,13 @@ _NEEDS = {
     "vendorpayment": "vendors",
     "inventory_adjustment": "items",
 }
+# How a new document moves the stock of its lines' items: on hand by the line quantity times the sign
+# (an adjustment by its own `quantity_adjusted`), or committed to a sales order. Drafts and voids move
+# nothing, and only an open sales order commits. Zoho may not stamp the items with a new
+# `last_modified_time` for it, and neither do we.
+_STOCK_SIGN = {"invoice": -1, "bill": 1, "creditnote": 1, "inventory_adjustment": 1}
+_COMMITS = ("salesorder",)
+_MOVES_NO_STOCK = ("draft", "void")
 
 
 class CannotMutate(TdsError):
@@ -95,8 +102,7 @@ class Mutator:
             record = MAKERS[entity](self.factory, pools, self.store.count(entity))
             record.update(copy.deepcopy(dict(fields or {})))
             changes = [self.store.create(entity, record)]
-            if entity == "inventory_adjustment" and record["status"] == "adjusted":
-                changes += self._apply_adjustment(record)
+            self._move_stock(entity, record)
             return changes
 
     async def edit(
@@ -163,21 +169,27 @@ class Mutator:
                 used.add(row["item_id"])
         return used
 
-    def _apply_adjustment(self, adjustment: Record) -> list[Change]:
-        """An adjusted inventory adjustment moves its items' stock (each an item edit)."""
-        changes: list[Change] = []
-        for line in adjustment["line_items"]:
-            if self.store.live("item", line["item_id"]) is None:
+    def _move_stock(self, entity: str, document: Record) -> None:
+        """A new document's lines move their items' stock, silently (see `_STOCK_SIGN`)."""
+        if entity not in _STOCK_SIGN and entity not in _COMMITS:
+            return
+        status = document.get("status")
+        if status in _MOVES_NO_STOCK or (entity in _COMMITS and status != "open"):
+            return
+        for line in document.get("line_items", ()):
+            warehouse_id = line.get("warehouse_id")
+            if not warehouse_id or self.store.live("item", line["item_id"]) is None:
                 continue
-            move = functools.partial(
-                _move_stock, warehouse_id=line["warehouse_id"], delta=line["quantity_adjusted"]
-            )
-            changes.append(self.store.edit("item", line["item_id"], move))
-        return changes
+            move = functools.partial(_move_line, entity=entity, warehouse_id=warehouse_id, line=line)
+            self.store.move_silently("item", line["item_id"], move)
 
 
-def _move_stock(item: Record, *, warehouse_id: str, delta: int) -> None:
-    adjust_stock(item, warehouse_id, delta)
+def _move_line(item: Record, *, entity: str, warehouse_id: str, line: Record) -> None:
+    if entity in _COMMITS:
+        commit_stock(item, warehouse_id, int(line["quantity"]))
+        return
+    quantity = line["quantity_adjusted"] if entity == "inventory_adjustment" else line["quantity"]
+    adjust_stock(item, warehouse_id, _STOCK_SIGN[entity] * int(quantity))
 
 
 def _id_field(entity: str) -> str:

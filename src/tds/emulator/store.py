@@ -2,8 +2,10 @@
 
 Every change bumps the record's `last_modified_time` (never backwards) and is announced to the
 subscribers (the webhook sender) as a `Change` carrying the detail-shaped record, or its last
-state for a delete. Mutations are serialised by one asyncio lock; readers run between awaits,
-so a list page always sees one consistent state.
+state for a delete. The exception is a side effect of another record (stock an invoice moves):
+Zoho may change an item's stock without stamping the item, and `move_silently` does the same.
+Mutations are serialised by one asyncio lock; readers run between awaits, so a list page always
+sees one consistent state.
 """
 
 from __future__ import annotations
@@ -114,6 +116,10 @@ class Store:
             record.update(copy.deepcopy(dict(change)))
         self._touch(record)
         return self._announce(entity, "edited", record_id, record)
+
+    def move_silently(self, entity: str, record_id: str, change: Callable[[Record], None]) -> None:
+        """Changes a record in place with no new `last_modified_time` and no announcement (no webhook)."""
+        change(self._require(entity, record_id))
 
     def delete(self, entity: str, record_id: str) -> Change:
         record = self._require(entity, record_id)

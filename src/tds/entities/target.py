@@ -9,6 +9,7 @@ out a handler that completes their events without writing.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,19 @@ from tds.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
 SPEC_BY_ENTITY = {spec.entity: spec for spec in SPECS}
+TEMPLATE_NAME = re.compile(r"\{([^{}]+)\}")
+# What an item's stock is made of: its mapped stock columns and child rows, and the Zoho fields.
+STOCK_SOURCES = frozenset(
+    {
+        "stock_levels",
+        "stock_on_hand",
+        "available_stock",
+        "actual_available_stock",
+        "committed_stock",
+        "warehouses",
+        "locations",
+    }
+)
 
 
 class NotInProfile:
@@ -78,6 +92,33 @@ class ErpTarget:
         """`columns`, `tds`, or None for an entity the profile does not list."""
         spec = self.profile.entities.get(entity)
         return None if spec is None else spec.sync
+
+    @property
+    def written(self) -> frozenset[str]:
+        """The entities the profile writes."""
+        return frozenset(entity for entity in ENTITY_NAMES if self.sync_mode(entity) is not None)
+
+    def writes_stock(self) -> bool:
+        """Whether an item's stock reaches the ERP: the default schema's `stock_levels` (and item
+        columns), or a `sync: tds` item column or child table made from stock."""
+        mode = self.sync_mode("item")
+        if mode != "tds":
+            return mode is not None
+        plan = self.plans["item"]
+        if "stock_levels" in plan.child_collections:
+            return True
+        tables = [t.table for t in plan.targets] + [c.table for t in plan.targets for c in t.children]
+        sources = [column.source for table in tables for column in table.written]
+        names = [n for s in sources for n in (*s.from_, *TEMPLATE_NAME.findall(s.template or ""))]
+        return any(_stock_source(name) for name in names)
+
+
+def _stock_source(name: str) -> bool:
+    """`stock_on_hand`, `zoho.warehouses.0.x` or `parent.available_stock` name stock; `rate` does not."""
+    parts = name.split(".")
+    if parts[0] in ("zoho", "parent") and len(parts) > 1:
+        parts = parts[1:]
+    return parts[0] in STOCK_SOURCES
 
 
 def _check_entities(profile: Profile) -> None:

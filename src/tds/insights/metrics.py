@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.config import Settings
+from tds.followups.repository import FollowupRepository
 from tds.healer.repository import ActionTotal, HealerRepository
 from tds.insights.alerts import AlertCounts, AlertInsights
 from tds.insights.repository import LatencyBuckets, OperationsRepository
@@ -49,6 +50,8 @@ class ClusterMetrics:
     breakers: list[tuple[str, str, str]]  # worker, entity, state
     alerts: AlertCounts
     healer: list[ActionTotal] = field(default_factory=list)
+    followups_active: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, status)
+    followups_finished: dict[tuple[str, str], int] = field(default_factory=dict)  # (kind, done|failed)
 
 
 @dataclass
@@ -71,11 +74,12 @@ class ClusterMetricsReader:
         self.settings = settings
         self._jobs = _Cursor()
         self._inbox = _Cursor()
+        self._followups = _Cursor()
 
     async def read(self, session: AsyncSession) -> ClusterMetrics:
         repo = OperationsRepository(session)
         now = await repo.now()
-        await self._advance(repo, now - timedelta(seconds=self.settings.metrics.counter_settle_s))
+        await self._advance(session, now - timedelta(seconds=self.settings.metrics.counter_settle_s))
         _, dead_open = await repo.dead_letters(self.settings.monitor.dead_letter_window_s)
         workers = await self._workers(repo)
         return ClusterMetrics(
@@ -92,13 +96,18 @@ class ClusterMetricsReader:
             breakers=[b for _, bs in workers for b in bs],
             alerts=await AlertInsights(session).active_counts(),
             healer=await HealerRepository(session).totals(self.settings.monitor.stuck_window_s),
+            followups_active=await FollowupRepository(session).active(),
+            followups_finished=dict(self._followups.totals),
         )
 
-    async def _advance(self, repo: OperationsRepository, until: datetime) -> None:
+    async def _advance(self, session: AsyncSession, until: datetime) -> None:
         if until <= self._jobs.until:
             return
+        repo = OperationsRepository(session)
         self._jobs.add(await repo.log_counts(self._jobs.until, until), until)
         self._inbox.add(await repo.inbox_counts(self._inbox.until, until), until)
+        finished = await FollowupRepository(session).finished(self._followups.until, until)
+        self._followups.add(finished, until)
 
     async def _workers(
         self, repo: OperationsRepository

@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 import tds.alerts.models
 import tds.db.configuration
 import tds.entities.models
+import tds.followups.models
 import tds.healer.models
 import tds.inbox.models
 import tds.pull.models

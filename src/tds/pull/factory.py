@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tds.config import Settings
 from tds.entities.catalog import ENTITY_NAMES
 from tds.entities.target import build_target
+from tds.followups.repository import PostgresFollowupDemand
 from tds.inbox.service import InboxService
 from tds.pull.erp_versions import ErpVersionRepository
 from tds.pull.images import ImageStore, ImageSync
@@ -73,7 +74,7 @@ def build_pull(
     )
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
     known = ErpVersionRepository(sessions, target)
-    service = PullService(sessions, client, inbox, options, hooks, known)
+    service = PullService(sessions, client, inbox, options, hooks, known, PostgresFollowupDemand(sessions))
     # By default the schedule pulls what the ERP target syncs; entities named in the settings
     # that it does not sync end their runs as skipped.
     entities = settings.pull.entities or list(synced)

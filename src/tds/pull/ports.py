@@ -46,6 +46,12 @@ class ZohoReader(Protocol):
     async def budget_usage(self) -> BudgetUsage: ...
 
 
+class FollowupDemand(Protocol):
+    """The follow-ups waiting for Zoho calls ahead of a priority (PostgresFollowupDemand, or a fake)."""
+
+    async def calls_ahead_of(self, priority: int) -> int: ...
+
+
 @dataclass
 class RunTotals(RunProgress):
     """A run's counters so far and its status, as the progress callback and the CLI see them."""

@@ -12,7 +12,8 @@ lists, warehouses, users) are always scanned whole, and the inbox drops what did
 
 Detail calls are spent only where list rows lack what the mapping needs, and only for records the
 ERP does not already hold at the listed version (details.py). Before each page the run checks the
-day's API budget: when the page could leave less than `budget_reserve` calls, the run stops as
+day's API budget: when the page could leave less than `budget_reserve` calls, plus one for each
+follow-up that comes before pull pages (a stock refresh waiting for its call), the run stops as
 `paused`, its cursor in place, and the next run (the scheduler's, the next day) continues there.
 """
 
@@ -29,12 +30,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.db.engine import run_transaction
 from tds.entities.catalog import EntitySpec, get
+from tds.followups.kinds import Priority
 from tds.inbox.records import IncomingRecord
 from tds.inbox.service import InboxService
 from tds.inbox.timeparse import parse_zoho_time
 from tds.pull.budget import budget_note
 from tds.pull.details import Completed, DetailFetcher, KnownVersions
-from tds.pull.ports import Mode, PageHook, ProgressCallback, PullOptions, RunTotals, ZohoReader
+from tds.pull.ports import (
+    FollowupDemand,
+    Mode,
+    PageHook,
+    ProgressCallback,
+    PullOptions,
+    RunTotals,
+    ZohoReader,
+)
 from tds.pull.repository import Cursor, CursorRepository, RunProgress, SyncRunRepository
 
 log = logging.getLogger(__name__)
@@ -56,6 +66,7 @@ class PullService:
         options: PullOptions | None = None,
         hooks: Sequence[PageHook] = (),
         known: KnownVersions | None = None,
+        followups: FollowupDemand | None = None,
     ) -> None:
         self.sessions = sessions
         self.client = client
@@ -63,6 +74,7 @@ class PullService:
         self.options = options or PullOptions()
         self.hooks = tuple(hooks)
         self.known = known
+        self.followups = followups
 
     async def start_run(self, entity: str, mode: Mode) -> int:
         async with self.sessions() as session, session.begin():
@@ -225,7 +237,8 @@ class PullService:
         """Whether the next page would eat into the budget reserve; notes why on the totals if so."""
         detail = self.options.details and spec.needs_detail
         worst = 1 + (self.options.per_page if detail else 0)
-        note = budget_note(await self.client.budget_usage(), self.options.budget_reserve, worst)
+        ahead = await self.followups.calls_ahead_of(Priority.PULL_PAGE) if self.followups else 0
+        note = budget_note(await self.client.budget_usage(), self.options.budget_reserve, worst, ahead)
         if note is not None:
             totals.note = note
             log.warning("sync of %s %s", spec.name, note)

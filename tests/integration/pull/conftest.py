@@ -21,6 +21,8 @@ from tds.emulator.clock import Clock as EmulatorClock
 from tds.emulator.options import DatasetSizes, EmulatorOptions
 from tds.emulator.service import Emulator
 from tds.entities.handlers import build_handlers
+from tds.followups.factory import build_followups, with_followups
+from tds.followups.service import FollowupRunner
 from tds.pull.factory import PullComponents, build_pull
 from tds.worker.pool import WorkerPool
 from tests.integration.emulator.conftest import serve
@@ -130,6 +132,23 @@ class PullStack(Running):
         )
         return env
 
+    def with_followups(self, client: Any = None, **followups: object) -> FollowupRunner:
+        """Stock refreshes on: the pool's handlers ask for them, and the returned runner makes them
+        (through `client`, else the stack's pull client); `followups` override the test settings."""
+        settings = self.settings.model_copy(
+            update={"followups": self.settings.followups.model_copy(update=followups)}
+        )
+        handlers = with_followups(settings, build_handlers(settings.erp))
+        self.pool = WorkerPool(self.container.sessions, self.container.engine, handlers, settings.worker)
+        return build_followups(settings, self.container.sessions, client or self.pull.client)
+
+    async def settle(self, runner: FollowupRunner) -> None:
+        """Drains the queue and runs due follow-ups until neither has anything left to do."""
+        while True:
+            await self.drain()
+            if (await runner.run_once()).claimed == 0:
+                return
+
     def zoho_records(self, entity: str) -> dict[str, Any]:
         spec_id = {"customerpayment": "payment_id", "vendorpayment": "payment_id"}.get(entity, f"{entity}_id")
         return {str(r[spec_id]): r for r in self.emulator.store.snapshot(entity)[entity]}
@@ -141,6 +160,7 @@ def pull_settings(base_url: str, options: EmulatorOptions, **zoho: object) -> Se
         webhooks={"shared_token": TOKEN},
         worker={"retry_delays_s": [0.0], "retry_jitter": 0.0},
         pull={"per_page": 10, "scheduler_enabled": False},
+        followups={"stock_window_s": 0.0, "retry_delays_s": [0.0], "retry_jitter": 0.0, "budget_floor": 0},
         zoho={
             "client_id": options.client_id,
             "client_secret": options.client_secret,

@@ -97,20 +97,60 @@ class TestMutator:
         assert abs((parse_ts(record["created_time"]) - datetime.now(UTC)).total_seconds()) < 5
         assert store.get("contact", record["customer_id"]) is not None
 
-    async def test_an_adjustment_moves_the_stock_of_its_items(self, store: Store) -> None:
-        """Creating an adjusted inventory adjustment edits each item's warehouse stock."""
+    async def test_an_adjustment_moves_stock_without_stamping_its_items(self, store: Store) -> None:
+        """An adjusted inventory adjustment moves its items' warehouse stock, as Zoho may, without a new
+        last_modified_time on the items and without announcing them (no item webhook)."""
+        before = {item["item_id"]: item for item in store.snapshot("item")["item"]}
         changes = await Mutator(store).create("inventory_adjustment", {"status": "adjusted"})
+        assert [c.entity for c in changes] == ["inventory_adjustment"]
         adjustment = changes[0].record
-        item_edits = [c for c in changes[1:] if c.entity == "item"]
-        assert len(item_edits) == len(adjustment["line_items"])
         line = adjustment["line_items"][-1]
-        stock = next(
-            r for r in item_edits[-1].record["warehouses"] if r["warehouse_id"] == line["warehouse_id"]
-        )
+        item = store.get("item", line["item_id"])
+        assert item is not None
+        assert item["last_modified_time"] == before[item["item_id"]]["last_modified_time"]
+        stock = next(r for r in item["warehouses"] if r["warehouse_id"] == line["warehouse_id"])
         assert stock["warehouse_stock_on_hand"] >= 0
-        assert item_edits[-1].record["stock_on_hand"] == sum(
-            r["warehouse_stock_on_hand"] for r in item_edits[-1].record["warehouses"]
-        )
+        assert item["stock_on_hand"] == sum(r["warehouse_stock_on_hand"] for r in item["warehouses"])
+        moved = {
+            i: store.get("item", i)["stock_on_hand"] - before[i]["stock_on_hand"]  # type: ignore[index]
+            for i in {line["item_id"] for line in adjustment["line_items"]}
+        }
+        assert any(moved.values())
+
+    @pytest.mark.parametrize(("entity", "sign"), [("invoice", -1), ("bill", 1), ("creditnote", 1)])
+    async def test_documents_move_the_stock_of_their_lines_silently(
+        self, store: Store, entity: str, sign: int
+    ) -> None:
+        """A sent invoice takes its lines' quantities out of their warehouses, a bill or credit note puts
+        them in; the items keep their last_modified_time."""
+        item = next(i for i in store.snapshot("item")["item"] if i["warehouses"])
+        warehouse = item["warehouses"][0]
+        on_hand = 1_000
+        store.move_silently("item", item["item_id"], lambda r: _set_on_hand(r, on_hand))
+        line = {"item_id": item["item_id"], "warehouse_id": warehouse["warehouse_id"], "quantity": 3}
+        status = "open" if entity != "invoice" else "sent"
+        await Mutator(store).create(entity, {"status": status, "line_items": [line]})
+        after = store.get("item", item["item_id"])
+        assert after is not None
+        row = next(r for r in after["warehouses"] if r["warehouse_id"] == warehouse["warehouse_id"])
+        assert row["warehouse_stock_on_hand"] == on_hand + sign * 3
+        assert after["last_modified_time"] == item["last_modified_time"]
+
+    async def test_an_open_sales_order_commits_stock_and_a_draft_moves_none(self, store: Store) -> None:
+        """An open sales order commits its quantities (on hand unchanged); a draft invoice moves nothing."""
+        item = next(i for i in store.snapshot("item")["item"] if i["warehouses"])
+        warehouse_id = item["warehouses"][0]["warehouse_id"]
+        store.move_silently("item", item["item_id"], lambda r: _set_on_hand(r, 100))
+        line = {"item_id": item["item_id"], "warehouse_id": warehouse_id, "quantity": 4}
+        mutator = Mutator(store)
+        await mutator.create("salesorder", {"status": "open", "line_items": [line]})
+        await mutator.create("invoice", {"status": "draft", "line_items": [line]})
+        after = store.get("item", item["item_id"])
+        assert after is not None
+        row = next(r for r in after["warehouses"] if r["warehouse_id"] == warehouse_id)
+        assert row["warehouse_stock_on_hand"] == 100
+        assert row["warehouse_committed_stock"] == 4
+        assert row["warehouse_actual_available_stock"] == 96
 
     async def test_random_deletes_spare_contacts_that_documents_use(self, store: Store) -> None:
         """A random contact delete picks one that no document points at (here, a brand-new one)."""
@@ -135,3 +175,13 @@ class TestMutator:
                 store.live("invoice", row["invoice_id"])["customer_id"] == customers[0]  # type: ignore[index]
                 for row in change.record["invoices"]
             )
+
+
+def _set_on_hand(item: dict[str, object], on_hand: int) -> None:
+    for row in item["warehouses"]:  # type: ignore[attr-defined]
+        row.update(
+            warehouse_stock_on_hand=on_hand,
+            warehouse_available_stock=on_hand,
+            warehouse_actual_available_stock=on_hand,
+            warehouse_committed_stock=0,
+        )

@@ -127,6 +127,17 @@ def adjust_stock(item: Record, warehouse_id: str, delta: int) -> None:
     refresh_stock_totals(item)
 
 
+def commit_stock(item: Record, warehouse_id: str, quantity: int) -> None:
+    """Commits `quantity` of one warehouse's stock to a sales order: on hand stays, actual available falls."""
+    for row in item["warehouses"]:
+        if row["warehouse_id"] == warehouse_id:
+            row["warehouse_committed_stock"] += quantity
+            actual = max(0, row["warehouse_available_stock"] - row["warehouse_committed_stock"])
+            row["warehouse_actual_available_stock"] = actual
+            row["warehouse_available_for_sale_stock"] = actual
+    refresh_stock_totals(item)
+
+
 def make_pricebook(f: Factory, pools: Pools, index: int) -> Record:
     per_item = index == 0 or f.chance(0.7)
     currency_id, currency_code, _, _ = f.currency(0.2)

@@ -1,7 +1,7 @@
 """dead letters keep the classifier's verdict (transient, permanent, ...), which the healer retries by
 
 Revision ID: 0104
-Revises: 0102
+Revises: 0103
 Create Date: 2026-12-04 16:49:37.362494
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0104"
-down_revision: str | None = "0102"
+down_revision: str | None = "0103"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
