@@ -10,6 +10,10 @@ which the connection's schema translation turns into the configured one. It has 
 (TDS Core's own tables, always applied) and `erp` (the default ERP schema, applied only when the
 profile writes it). The legacy history (`legacy/`) is the layout of releases that kept everything in
 `public`; it runs only to bring such an installation to its last revision before it is moved.
+
+Writing a revision: `op.create_table` and `op.create_index` go through SQLAlchemy's DDL and follow the
+translation of `schema="tds"`; operations Alembic renders itself (`add_column`, `alter_column`,
+`drop_column`, constraints) and raw SQL do not, so they name `schema=own_schema()`.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from tds.migrations.runner import own_schema
+
 revision: str = "0104"
 down_revision: str | None = "0103"
 branch_labels: str | Sequence[str] | None = None
@@ -19,8 +21,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column("tds_dead_letter_queue", sa.Column("verdict", sa.Text(), nullable=True), schema="tds")
+    # ALTER TABLE is rendered by Alembic itself, outside the schema translation: name the real schema.
+    op.add_column(
+        "tds_dead_letter_queue", sa.Column("verdict", sa.Text(), nullable=True), schema=own_schema()
+    )
 
 
 def downgrade() -> None:
-    op.drop_column("tds_dead_letter_queue", "verdict", schema="tds")
+    op.drop_column("tds_dead_letter_queue", "verdict", schema=own_schema())
