@@ -52,3 +52,11 @@ class EntityHandler(Protocol):
     """
 
     async def __call__(self, session: AsyncSession, events: Sequence[EntityEvent]) -> list[Outcome]: ...
+
+
+def unwrapped(handler: object) -> object:
+    """The handler a wrapper (shadow mode, stock-refresh scheduling) runs: wrappers keep it in `inner`.
+    What the worker asks of the real handler (its conflict keys, an explanation) is asked of this."""
+    while (inner := getattr(handler, "inner", None)) is not None:
+        handler = inner
+    return handler

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from tds.config import WorkerSettings
 from tds.db.engine import transaction
 from tds.entities.explain import EXPLAINED, explain
-from tds.entities.handler import EntityHandler
+from tds.entities.handler import EntityHandler, unwrapped
 from tds.queue.jobs import ClaimedJob, DeadLetterRequest, Reschedule
 from tds.queue.repository import QueueRepository
 from tds.worker.breaker import BreakerBoard, BreakerState
@@ -61,7 +61,7 @@ class FailureDesk:
     async def classify(self, job: ClaimedJob, exc: Exception) -> Failure:
         """The classifier's verdict; for a data error PostgreSQL reports without its column, with
         the column named (the record planned again, read-only)."""
-        handler = self.handlers.get(job.entity)
+        handler = unwrapped(self.handlers.get(job.entity))
         failure = classify(exc, getattr(handler, "conflict_keys", None))
         if not failure.permanent or failure.sqlstate not in EXPLAINED:
             return failure
@@ -81,7 +81,7 @@ class FailureDesk:
         duration_ms: float,
         failure: Failure | None = None,
     ) -> None:
-        handler = self.handlers.get(job.entity)
+        handler = unwrapped(self.handlers.get(job.entity))
         failure = failure or classify(exc, getattr(handler, "conflict_keys", None))
         if failure.counts_for_breaker:  # a record's own fault never defers another record
             self.breaker_failed(job.entity)
