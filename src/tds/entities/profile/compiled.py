@@ -185,7 +185,7 @@ def plan_digest(profile: Profile, spec: EntityProfile, targets: tuple[TargetPlan
     document = {
         "schema": profile.schema_,
         "spec": spec.model_dump(mode="json", by_alias=True),
-        "columns": [[table.name, column.name, column.kind] for table in tables for column in table.written],
+        "columns": sorted([t.name, c.name, c.kind] for t in tables for c in t.written),
     }
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 
