@@ -79,6 +79,8 @@ async def _erp_profile_ok(container: Container) -> bool:
     if not result.ok:
         log.error("refusing to start: the ERP profile does not fit the database")
         print(result.text, file=sys.stderr)
+    for warning in result.warnings:
+        log.warning("ERP profile: %s: %s (fix: %s)", warning.where, warning.message, warning.fix)
     for note in result.notes:
         log.info("ERP profile: %s", note)
     return result.ok

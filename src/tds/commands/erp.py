@@ -1,4 +1,5 @@
-"""`tds erp check`, `plan` and `shadow-report`: the profile checked, a record planned, shadow summed."""
+"""`tds erp check`, `plan`, `reapply` and `shadow-report`: the profile checked, a record planned, stored
+records written again through the profile, shadow summed."""
 
 from __future__ import annotations
 
@@ -78,6 +79,62 @@ async def _plan(settings: Settings, entity: str, record: Any) -> list[dict[str, 
             return [asdict(table) for table in await plan_record(session, target, entity, record)]
     finally:
         await container.aclose()
+
+
+@app.command()
+def reapply(
+    entity: Annotated[
+        str | None, typer.Argument(help="a `sync: tds` entity of the profile (default: all of them)")
+    ] = None,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="records queued per transaction")] = 500,
+    restart: Annotated[
+        bool, typer.Option("--restart", help="from the first record, not from where the last run stopped")
+    ] = False,
+) -> None:
+    """Queue every stored record of the profiled entities again, from its last payload in the inbox, so
+    that the worker writes it through the running profile (after a profile change). Resumable."""
+    asyncio.run(_reapply(load_cli_settings(), entity, batch, restart))
+
+
+async def _reapply(settings: Settings, entity: str | None, batch: int, restart: bool) -> None:
+    from tds.bootstrap import build_container
+    from tds.entities.target import build_target
+    from tds.inbox.service import InboxService
+    from tds.reapply.service import ReapplyProgress, ReapplyService
+
+    digests = {name: plan.digest for name, plan in build_target(settings.erp).plans.items()}
+    names = sorted(digests) if entity is None else [_profiled(entity, digests)]
+    container = await build_container(settings, migrate_now=False)
+    inbox = InboxService(max_attempts=settings.worker.max_attempts)
+
+    def show(step: ReapplyProgress) -> None:
+        typer.echo(
+            f"{step.entity}: {step.queued} queued, {step.missing} without a payload (up to {step.after})"
+        )
+
+    try:
+        service = ReapplyService(container.sessions, inbox, digests)
+        for name in names:
+            done = await service.run(name, batch, restart=restart, on_batch=show)
+            resumed = " (went on from the last run)" if done.resumed else ""
+            typer.echo(f"{name}: {done.queued} record(s) queued for the worker{resumed}")
+            if done.missing:
+                typer.echo(
+                    f"{name}: {done.missing} record(s) have no payload left in the inbox (pruned by"
+                    f" retention); run `tds sync {name}` (a full pull) to write them through the profile"
+                )
+    finally:
+        await container.aclose()
+
+
+def _profiled(entity: str, digests: dict[str, str]) -> str:
+    from tds.entities import catalog
+
+    spec = catalog.lookup(entity)
+    if spec is None or spec.name not in digests:
+        known = ", ".join(sorted(digests)) or "none"
+        raise typer.BadParameter(f"{entity!r} is not a `sync: tds` entity of the profile (those: {known})")
+    return spec.name
 
 
 # The columns of the shadow report: outcome as stored, and as the report calls it.

@@ -39,11 +39,13 @@ UPSERT = (SELECT, INSERT, UPDATE)  # an upsert reads (the conflict, RETURNING), 
 @dataclass(frozen=True)
 class CheckResult:
     """The outcome of a check: the profile's name, its problems, notes (triggers that fire on TDS
-    Core's writes), and the printable report."""
+    Core's writes), warnings (records written under another profile: the check still passes), and
+    the printable report."""
 
     name: str
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -51,7 +53,7 @@ class CheckResult:
 
     @property
     def text(self) -> str:
-        return report(self.name, self.problems, self.notes)
+        return report(self.name, self.problems, self.notes, self.warnings)
 
 
 def _native_tables(target: ErpTarget) -> dict[str, list[str]]:
@@ -148,4 +150,19 @@ async def check_erp(session: AsyncSession, settings: ErpMappingSettings) -> Chec
             name, [Problem("profile", exc.message, "correct the profile file or the TDS_ERP__* settings")]
         )
     problems, notes = await check_target(session, target)
-    return CheckResult(name, problems, notes)
+    return CheckResult(name, problems, notes, await stale_profile_warnings(session, target))
+
+
+async def stale_profile_warnings(session: AsyncSession, target: ErpTarget) -> list[Problem]:
+    """One warning per `sync: tds` entity with records whose rows were written under another profile
+    (or before the profile's digest was kept): they change only when they come again."""
+    digests = {entity: plan.digest for entity, plan in target.plans.items()}
+    counts = await CheckRepository(session).written_under_other_profiles(digests) if digests else None
+    return [
+        Problem(
+            entity,
+            f"{count} record(s) were written under another version of the profile",
+            f"tds erp reapply {entity}",
+        )
+        for entity, count in sorted((counts or {}).items())
+    ]

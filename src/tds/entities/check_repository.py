@@ -1,4 +1,5 @@
-"""SQL of `tds erp check`: the ERP's tables, columns, unique keys, privileges and triggers (pg_catalog).
+"""SQL of `tds erp check`: the ERP's tables, columns, unique keys, privileges and triggers (pg_catalog),
+and the records whose rows were written under another profile (tds_erp_versions).
 
 Everything comes from pg_catalog, which every role may read: a role that lacks a privilege on a table
 still sees its columns (information_schema would hide them) and is told the privilege it lacks.
@@ -6,12 +7,14 @@ still sees its columns (information_schema would hide them) and is told the priv
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from tds.db.schema import tds_text
 from tds.entities.profile.access import DbAccess, DbSequence, DbTable, DbTrigger
 from tds.entities.profile.diagnose import DbCatalog, DbColumn
 from tds.entities.profile.model import Lookup
@@ -121,6 +124,18 @@ TRIGGERS_SQL = text(
     """
 )
 
+# Per entity (with the digest of its running profile): the live records whose rows were written under
+# another profile, or before digests were kept (NULL).
+OTHER_PROFILE_SQL = tds_text(
+    """
+    SELECT p.entity, count(*)
+    FROM unnest(CAST(:entities AS text[]), CAST(:digests AS text[])) AS p(entity, digest)
+    JOIN tds.tds_erp_versions AS v ON v.entity = p.entity
+    WHERE NOT v.is_deleted AND v.profile_digest IS DISTINCT FROM p.digest
+    GROUP BY p.entity
+    """
+)
+
 
 class CheckRepository:
     """Reads what `tds erp check` compares the profile with (read-only)."""
@@ -176,3 +191,15 @@ class CheckRepository:
         """`table`'s columns: declared type (`character varying(20)`) and length limit, if any."""
         rows = await self.session.execute(COLUMN_TYPES_SQL, {"table": table})
         return {r.column_name: (r.declared, r.max_length) for r in rows}
+
+    async def written_under_other_profiles(self, digests: Mapping[str, str]) -> dict[str, int] | None:
+        """{entity: live records written under a profile other than `digests[entity]`}; None when
+        TDS Core's sync states cannot be read (a database not migrated yet, or a role checking the
+        ERP's tables only), read in a savepoint so that the check goes on."""
+        params = {"entities": list(digests), "digests": list(digests.values())}
+        try:
+            async with self.session.begin_nested():
+                rows = await self.session.execute(OTHER_PROFILE_SQL, params)
+                return {entity: int(count) for entity, count in rows}
+        except DBAPIError:
+            return None

@@ -15,6 +15,11 @@ Action = Literal["upsert", "delete"]
 # The source of events queued by reconciliation repairs: applied by comparing every column with the
 # stored row rather than trusting the stored content hash (the ERP row may have been edited directly).
 REPAIR_SOURCE = "reconcile"
+# The source of events queued by `tds erp reapply`: a record's last payload again, written through the
+# running profile even where the record is what was last applied (see entities/reapply.py).
+REAPPLY_SOURCE = "reapply"
+# The sources whose events rewrite a record's rows instead of trusting its stored input hash.
+REWRITE_SOURCES = frozenset({REPAIR_SOURCE, REAPPLY_SOURCE})
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,9 @@ class ErpVersion(Base):
     natural keys it was written under in each target table (`keys`: reading the ERP row back).
     `input_hash` fingerprints the record as it came (its payload and version, under the mapping
     code of the running release), so that the same record again is known unchanged without
-    reading `doc`.
+    reading `doc`. `profile_digest` is the digest of the entity's profile the rows were written
+    under (EntityPlan.digest): a record of another is rewritten when it comes again, and `tds erp
+    check` counts them.
     """
 
     __tablename__ = "tds_erp_versions"
@@ -55,6 +57,7 @@ class ErpVersion(Base):
     source_modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     content_hash: Mapped[str] = mapped_column(Text)
     input_hash: Mapped[str | None] = mapped_column(Text)
+    profile_digest: Mapped[str | None] = mapped_column(Text)
     is_deleted: Mapped[bool] = mapped_column(Boolean, server_default=false())
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     doc: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, Integer, Numeric
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tds.entities.handler import REPAIR_SOURCE, EntityEvent, Outcome
+from tds.entities.handler import REWRITE_SOURCES, EntityEvent, Outcome
 from tds.entities.handlers import CHILD_IGNORE, Plan, apply_in_rounds, audit_row
 from tds.entities.mapping import MappedRecord, Row, payload_hash
 from tds.entities.naming import LOGICAL_TABLES
@@ -123,8 +123,8 @@ class ProfiledHandler:
         self, repository: ProfiledRepository, pairs: Sequence[tuple[EntityEvent, MappedRecord]]
     ) -> list[Plan]:
         inputs = {r.zoho_id: self._input_hash(e, r) for e, r in pairs}
-        # A repair is never told unchanged by its input: its stored document is read in any case.
-        known = {r.zoho_id: None if e.source == REPAIR_SOURCE else inputs[r.zoho_id] for e, r in pairs}
+        # A repair or re-apply is never told unchanged by its input: its stored document is read anyway.
+        known = {r.zoho_id: None if e.source in REWRITE_SOURCES else inputs[r.zoho_id] for e, r in pairs}
         states = await repository.changed_states(self.entity, known)
         plans = [
             Plan(event, record, record.table or "", None, Decision(Outcome.UNCHANGED))
@@ -137,14 +137,14 @@ class ProfiledHandler:
             await self._write(repository, written, inputs)
         return plans
 
-    @staticmethod
-    def _input_hash(event: EntityEvent, record: MappedRecord) -> str | None:
-        """The record as it came: its payload and version, under the mapping code of this release
-        (None for a delete). The payload as Zoho sent it is plain JSON, so it hashes several times
-        faster than the mapped row would, with its Decimals and timestamps."""
+    def _input_hash(self, event: EntityEvent, record: MappedRecord) -> str | None:
+        """The record as it came: its payload and version, under the mapping code of this release and
+        the running profile (None for a delete). The payload as Zoho sent it is plain JSON, so it
+        hashes several times faster than the mapped row would, with its Decimals and timestamps."""
         if event.action == "delete":
             return None
-        return payload_hash(event.payload, MAPPING_FINGERPRINT, record.version or event.source_modified_at)
+        version = record.version or event.source_modified_at
+        return payload_hash(event.payload, MAPPING_FINGERPRINT, self.plan.digest, version)
 
     def _decide(self, event: EntityEvent, record: MappedRecord, state: Row | None) -> Plan:
         stored, stored_children, stored_table = stored_state(state)
@@ -154,8 +154,11 @@ class ProfiledHandler:
         version = record.version or event.source_modified_at
         collections = self.plan.child_collections
         # A reconciliation repair rewrites the ERP's rows even where the record is what was last
-        # applied: the rows may have been edited or removed in the ERP since.
-        repair = event.source == REPAIR_SOURCE
+        # applied: the rows may have been edited or removed in the ERP since. So do a re-apply, and a
+        # record whose rows were written under another profile (its mapped row may be the same).
+        repair = event.source in REWRITE_SOURCES or (
+            state is not None and state["profile_digest"] != self.plan.digest
+        )
         if event.action == "delete":
             decision = decide_delete(record, stored, version or datetime.now(UTC))
         else:
@@ -310,6 +313,7 @@ class ProfiledHandler:
             "source_modified_at": row.get("source_modified_at"),
             "content_hash": plan.decision.content_hash,
             "input_hash": input_hash,
+            "profile_digest": self.plan.digest,
             "is_deleted": plan.deleting,
             "deleted_at": datetime.now(UTC) if plan.deleting else None,
             "doc": {"table": plan.table, "row": row, "children": children},

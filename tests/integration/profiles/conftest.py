@@ -39,11 +39,13 @@ StackFactory = Callable[..., Awaitable[Stack]]
 
 @pytest.fixture
 async def profiled_stack(db_url: str) -> AsyncIterator[StackFactory]:
-    """Builds the ERP schema from `ddl`, then TDS Core (app + worker pool) writing it through `profile`."""
+    """Builds the ERP schema from `ddl` (None: the one built before), then TDS Core (app + worker pool)
+    writing it through `profile`."""
     opened: list[Any] = []
 
-    async def build(ddl: Path, profile: Path, **worker: object) -> Stack:
-        await run_ddl(db_url, ddl.read_text())
+    async def build(ddl: Path | None, profile: Path, **worker: object) -> Stack:
+        if ddl is not None:
+            await run_ddl(db_url, ddl.read_text())
         settings = profiled_settings(profile, **worker)
         container = await build_container(settings, database_url=db_url, migrate_now=False)
         pool = WorkerPool(container.sessions, container.engine, build_handlers(settings.erp), settings.worker)

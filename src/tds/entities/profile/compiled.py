@@ -7,6 +7,8 @@ the ERP's own column types (integer, varchar, numeric(12,2)...), which `tds erp 
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +90,7 @@ class EntityPlan:
     logical: tuple[str, ...]  # the logical header tables the mapping may produce
     targets: tuple[TargetPlan, ...]
     child_collections: tuple[str, ...]
+    digest: str  # of the profile as compiled (plan_digest): rows written under another are stale
 
     @property
     def lookups(self) -> tuple[Lookup, ...]:
@@ -174,6 +177,19 @@ def _target(profile: Profile, metadata: MetaData, target: Target, logical: tuple
     return TargetPlan(table, target.when, target.version_column, target.on_delete, children, returned)
 
 
+def plan_digest(profile: Profile, spec: EntityProfile, targets: tuple[TargetPlan, ...]) -> str:
+    """A stable digest of one entity's compiled profile: its spec as loaded (JSON, keys sorted), the
+    schema its table names resolve in, and the kind each written column is typed as. A profile
+    edit that changes what a record writes changes it; comments and key order in the file do not."""
+    tables = [t.table for t in targets] + [c.table for t in targets for c in t.children]
+    document = {
+        "schema": profile.schema_,
+        "spec": spec.model_dump(mode="json", by_alias=True),
+        "columns": sorted([t.name, c.name, c.kind] for t in tables for c in t.written),
+    }
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
 def compile_entity(
     profile: Profile, entity: str, spec: EntityProfile, logical: tuple[str, ...]
 ) -> EntityPlan:
@@ -181,4 +197,4 @@ def compile_entity(
     # One MetaData per target: two targets may write one table (customers and vendors in `parties`).
     targets = tuple(_target(profile, MetaData(), target, logical) for target in spec.targets)
     collections = tuple(dict.fromkeys(c.of for t in targets for c in t.children))
-    return EntityPlan(entity, logical, targets, collections)
+    return EntityPlan(entity, logical, targets, collections, plan_digest(profile, spec, targets))

@@ -173,12 +173,16 @@ def diagnose_native(tables: Mapping[str, Sequence[str]], catalog: DbCatalog) -> 
     return checker.problems
 
 
-def report(name: str, problems: Sequence[Problem], notes: Sequence[str] = ()) -> str:
-    """The check's text: every problem, numbered, each with its fix; then what is worth knowing."""
+def report(
+    name: str, problems: Sequence[Problem], notes: Sequence[str] = (), warnings: Sequence[Problem] = ()
+) -> str:
+    """The check's text: every problem, numbered, each with its fix; then warnings (with their fix,
+    not failing the check) and what is worth knowing."""
     if not problems:
         lines = [f"ERP profile {name}: OK"]
     else:
         lines = [f"ERP profile {name}: {len(problems)} problem(s)"]
         lines += [f"  {n}. {problem}" for n, problem in enumerate(problems, start=1)]
+    lines += [f"  warning: {warning}" for warning in warnings]
     lines += [f"  note: {note}" for note in notes]
     return "\n".join(lines)

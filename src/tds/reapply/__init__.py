@@ -1,0 +1,1 @@
+"""`tds erp reapply`: stored records written again through the running ERP profile."""
