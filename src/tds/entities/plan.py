@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tds.entities.mapping import MappedRecord, Row, map_record
 from tds.entities.profile.compiled import EntityPlan, TargetPlan
 from tds.entities.profile.expressions import Context
-from tds.entities.profiled import raw_line
 from tds.entities.profiled_repository import ProfiledRepository
 from tds.entities.profiled_rows import project
+from tds.entities.profiled_state import raw_line
 from tds.entities.target import SPEC_BY_ENTITY, ErpTarget
 from tds.errors import RetryLater
 

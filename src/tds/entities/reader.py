@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.entities.mapping import Row
-from tds.entities.profiled import revive
 from tds.entities.profiled_repository import ProfiledRepository
 from tds.entities.profiled_rows import resolve_key, resolve_keys, text
+from tds.entities.profiled_state import revive
 from tds.entities.repository import ErpRepository
 from tds.entities.target import SPEC_BY_ENTITY, ErpTarget
 

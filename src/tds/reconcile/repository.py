@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tds.entities.handlers import SPECS, ChildSpec, RecordSpec
 from tds.entities.models import ErpVersion
 from tds.entities.naming import ErpTables
-from tds.entities.profiled import stored_state
+from tds.entities.profiled_state import stored_state
 from tds.entities.reader import missing_in_erp
 from tds.entities.repository import ErpRepository
 from tds.entities.target import ErpTarget
