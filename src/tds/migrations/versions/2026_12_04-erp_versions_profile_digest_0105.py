@@ -2,7 +2,7 @@
 
 Revision ID: 0105
 Revises: 0104
-Create Date: 2026-12-05 10:00:00.000000
+Create Date: 2026-12-04 17:20:00.000000
 """
 
 from __future__ import annotations
