@@ -158,8 +158,8 @@ class Monitor:
         if done.total:
             log.info(
                 "retention removed %d inbox events (with their jobs and logs), %d audit rows, "
-                "%d reconciliation runs, %d follow-ups",
-                *(done.events, done.audit_rows, done.reconcile_runs, done.followups),
+                "%d reconciliation runs, %d follow-ups, %d shadow outcomes",
+                *(done.events, done.audit_rows, done.reconcile_runs, done.followups, done.shadow_outcomes),
             )
         return done
 

@@ -50,6 +50,7 @@ SELECT count(*) FROM gone
 AUDIT_SQL = _older_rows("tds.tds_audit_trail", "changed_at")
 RECONCILE_RUNS_SQL = _older_rows("tds.tds_reconcile_runs", "finished_at")  # their differences cascade
 FOLLOWUPS_SQL = _older_rows("tds.tds_followups", "finished_at")  # done or given up; waiting ones have none
+SHADOW_SQL = _older_rows("tds.tds_shadow_outcomes", "recorded_at")  # what shadow mode said would happen
 DAY_S = 86_400.0
 
 
@@ -61,10 +62,11 @@ class Pruned:
     audit_rows: int = 0
     reconcile_runs: int = 0
     followups: int = 0
+    shadow_outcomes: int = 0
 
     @property
     def total(self) -> int:
-        return self.events + self.audit_rows + self.reconcile_runs + self.followups
+        return self.events + self.audit_rows + self.reconcile_runs + self.followups + self.shadow_outcomes
 
 
 class RetentionRepository:
@@ -75,14 +77,15 @@ class RetentionRepository:
 
     async def prune(self, finished_days: float, audit_days: float, limit: int) -> Pruned:
         """One batch of each kind; a period of 0 days keeps that kind."""
-        events = runs = audit = followups = 0
+        events = runs = audit = followups = shadow = 0
         if finished_days > 0:
             events = await self._count(FINISHED_EVENTS_SQL, finished_days, limit)
             runs = await self._count(RECONCILE_RUNS_SQL, finished_days, limit)
             followups = await self._count(FOLLOWUPS_SQL, finished_days, limit)
+            shadow = await self._count(SHADOW_SQL, finished_days, limit)
         if audit_days > 0:
             audit = await self._count(AUDIT_SQL, audit_days, limit)
-        return Pruned(events, audit, runs, followups)
+        return Pruned(events, audit, runs, followups, shadow)
 
     async def _count(self, statement: TextClause, days: float, limit: int) -> int:
         params = {"keep_s": days * DAY_S, "limit": limit}

@@ -72,3 +72,15 @@ async def test_zero_days_keep_everything(make_ops) -> None:
     await ops.execute(AGE)
     assert (await ops.round()).retention.total == 0
     assert (await counts(ops))["events"] == 2
+
+
+async def test_old_shadow_outcomes_go_after_the_period(make_ops) -> None:
+    """What shadow mode recorded is kept for the finished-work period, then removed."""
+    ops: OpsStack = await make_ops()
+    await ops.execute(
+        "INSERT INTO tds.tds_shadow_outcomes (entity, entity_id, outcome, recorded_at) "
+        "VALUES ('item', '1', 'inserted', now() - interval '40 days'), ('item', '2', 'updated', now())"
+    )
+    assert (await ops.round()).retention.shadow_outcomes == 1
+    left = await ops.rows("SELECT entity_id FROM tds.tds_shadow_outcomes")
+    assert [row["entity_id"] for row in left] == ["2"]
