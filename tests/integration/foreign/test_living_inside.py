@@ -9,13 +9,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from typing import Any
 
 import asyncpg
 import httpx
 
 from tds.db.engine import plain_dsn
+from tests.e2e.test_service_process import _wait_up as wait_up
 from tests.foreign_erp import erp
 from tests.foreign_erp.fixtures import ForeignErp
 from tests.pgcluster import free_port
@@ -68,20 +68,6 @@ async def fetch(url: str, sql: str, *args: object) -> Any:
         await conn.close()
 
 
-async def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, "the service exited during start-up"
-            try:
-                if (await client.get(f"http://127.0.0.1:{port}/ready", timeout=1.0)).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(0.2)
-    raise AssertionError("the service did not become ready")
-
-
 async def test_migrate_keeps_to_its_schema_and_the_erps_history_goes_on(foreign_erp_db: ForeignErp) -> None:
     """`tds migrate` as the narrow role builds schema `tds` only: no `erp` schema, the ERP's
     `public.alembic_version` and the earlier integration's tables unchanged; the ERP's own
@@ -120,7 +106,7 @@ async def test_serve_as_the_narrow_role_applies_webhooks_into_the_erps_tables(
     env = tds_env(foreign, TDS_API__PORT=str(port), TDS_DB__MIGRATE_ON_START="true")
     proc = subprocess.Popen([sys.executable, "-m", "tds", "serve"], env=env, stderr=subprocess.PIPE)
     try:
-        await wait_ready(port, proc)
+        await wait_up(f"http://127.0.0.1:{port}/ready", proc)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             answer = await client.post("/webhooks/zoho/item", params={"token": TOKEN}, json={"item": fresh})
             assert answer.status_code == 202, answer.text
