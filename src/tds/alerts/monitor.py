@@ -20,11 +20,11 @@ from tds.alerts.repository import AlertRepository, MetricSampleRepository
 from tds.alerts.rules import RULE_NAMES, evaluate
 from tds.alerts.samples import metric_samples
 from tds.alerts.snapshot import SEVERITY_RANK, Finding, OperationsSnapshot
+from tds.alerts.views import AlertView
 from tds.config import Settings
 from tds.db.engine import transaction
 from tds.db.locks import AdvisoryLock
 from tds.healer.service import HealerService
-from tds.insights.alerts import AlertView
 from tds.insights.operations import OperationsInsights
 from tds.retention.repository import Pruned, RetentionRepository
 

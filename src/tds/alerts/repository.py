@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.alerts.snapshot import Finding
+from tds.alerts.views import AlertView
 from tds.db.schema import tds_text
-from tds.insights.alerts import AlertView
 
 COLUMNS = (
     "id, rule, subject, severity, status, message, details, fired_at, last_seen_at, notified_at, "

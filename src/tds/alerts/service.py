@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tds.alerts.repository import AlertRepository
+from tds.alerts.views import ACTIVE_STATUSES, ALERT_STATUSES, MAX_PAGE_SIZE, AlertView
 from tds.errors import NotFound, TdsError
-from tds.insights.alerts import ACTIVE_STATUSES, ALERT_STATUSES, MAX_PAGE_SIZE, AlertView
 
 
 class InvalidAlertRequest(TdsError):

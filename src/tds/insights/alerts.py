@@ -4,41 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-AlertStatusName = Literal["open", "acknowledged", "resolved"]
-ALERT_STATUSES: tuple[AlertStatusName, ...] = ("open", "acknowledged", "resolved")
-ACTIVE_STATUSES: tuple[AlertStatusName, ...] = ("open", "acknowledged")
-MAX_PAGE_SIZE = 500
+from tds.alerts.deliveries import DeliveryRepository
+from tds.alerts.repository import AlertRepository
+from tds.alerts.views import ACTIVE_STATUSES, ALERT_STATUSES, MAX_PAGE_SIZE, AlertStatusName, AlertView
 
-
-@dataclass(frozen=True)
-class AlertView:
-    """One alert as operators see it."""
-
-    id: int
-    rule: str
-    subject: str
-    severity: str
-    status: str
-    message: str
-    details: dict[str, Any]
-    fired_at: datetime
-    last_seen_at: datetime
-    notified_at: datetime | None
-    notifications: int
-    escalated_at: datetime | None
-    acknowledged_at: datetime | None
-    acknowledged_by: str | None
-    resolved_at: datetime | None
-    resolved_by: str | None
-
-    @property
-    def active(self) -> bool:
-        return self.status != "resolved"
+__all__ = [
+    "ACTIVE_STATUSES",
+    "ALERT_STATUSES",
+    "MAX_PAGE_SIZE",
+    "AlertCounts",
+    "AlertInsights",
+    "AlertStatusName",
+    "AlertView",
+]
 
 
 @dataclass(frozen=True)
@@ -58,9 +39,6 @@ class AlertInsights:
     """Read-only alert queries inside the caller's transaction."""
 
     def __init__(self, session: AsyncSession) -> None:
-        from tds.alerts.deliveries import DeliveryRepository
-        from tds.alerts.repository import AlertRepository
-
         self.repo = AlertRepository(session)
         self.deliveries = DeliveryRepository(session)
 
