@@ -25,7 +25,7 @@ from tds.config import ErpMappingSettings
 from tds.db.engine import create_engine, create_sessionmaker, plain_dsn, transaction
 from tds.entities import catalog
 from tds.entities.handler import EntityEvent, EntityHandler
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tests import zoho_samples as z
 
 SHOP = ROOT / "examples" / "erp-profiles"

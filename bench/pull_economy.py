@@ -38,7 +38,7 @@ from tds.db.engine import create_engine, create_sessionmaker
 from tds.emulator.launch import client_env
 from tds.emulator.options import EmulatorOptions
 from tds.entities.catalog import get
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.pull.factory import build_pull
 from tds.worker.pool import WorkerPool
 

@@ -27,7 +27,7 @@ from tds.db.engine import create_engine, create_sessionmaker
 from tds.emulator.data import generate
 from tds.emulator.options import DatasetSizes
 from tds.entities.handler import EntityEvent, EntityHandler, Outcome
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.worker.pool import WorkerPool
 
 # Inbox rows and their pending jobs, in one statement per chunk (what intake writes per webhook).

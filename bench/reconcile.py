@@ -28,7 +28,7 @@ from bench.common import bench_database
 from bench.pull_economy import ENTITIES, Bench, emulator, pages, settings_for
 from tds.db.engine import create_engine, create_sessionmaker
 from tds.entities.catalog import get
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.pull.factory import build_pull
 from tds.reconcile.factory import build_reconcile
 from tds.worker.pool import WorkerPool

@@ -191,7 +191,7 @@ async def _run_reconcile_scheduler(container: Container, stop: asyncio.Event) ->
 
 async def _run_worker(container: Container, stop: asyncio.Event, readiness: Readiness) -> None:
     """The worker pool over every entity handler, until the process stops."""
-    from tds.entities.handlers import build_handlers
+    from tds.entities.target import build_handlers
     from tds.followups.factory import with_followups
     from tds.worker.pool import WorkerPool
 

@@ -21,7 +21,7 @@ import pytest
 from tds.api.app import create_app
 from tds.bootstrap import Container, build_container
 from tds.config import Settings, load_settings
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.worker.pool import WorkerPool
 from tests.integration.emulator.conftest import serve
 from tests.integration.pull.conftest import make_stack  # noqa: F401  (the sync-run tests use it)

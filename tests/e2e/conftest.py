@@ -13,7 +13,7 @@ from tds.bootstrap import build_container
 from tds.config import Settings, load_settings
 from tds.emulator.data import generate
 from tds.emulator.options import DatasetSizes
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.worker.pool import WorkerPool
 from tests.running import Running
 

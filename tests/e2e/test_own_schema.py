@@ -12,7 +12,7 @@ from tds.api.app import create_app
 from tds.bootstrap import build_container
 from tds.config import DatabaseSettings
 from tds.db.engine import plain_dsn
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.worker.pool import WorkerPool
 from tests.dbutil import DatabaseServer
 from tests.e2e.conftest import Stack, e2e_settings

@@ -13,7 +13,7 @@ import pytest
 from tds.api.app import create_app
 from tds.bootstrap import build_container
 from tds.entities.catalog import ENTITIES, get
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.worker.pool import WorkerPool
 from tests.e2e.conftest import Stack, e2e_settings
 

@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tds.config import ErpMappingSettings
-from tds.entities.handler import REPAIR_SOURCE, EntityEvent, EntityHandler, Outcome
+from tds.entities.handler import REPAIR_SOURCE, EntityEvent, Outcome
 from tds.entities.mapping import MappedRecord, Row, map_record
 from tds.entities.naming import ErpTables
 from tds.entities.repository import ErpRepository
@@ -294,12 +293,3 @@ def _header(plan: Plan) -> Row:
         row["is_deleted"] = False
         row["deleted_at"] = None
     return row
-
-
-def build_handlers(erp: ErpMappingSettings) -> dict[str, EntityHandler]:
-    """One handler per catalog entity, as the ERP profile `erp` names says (see target.py)."""
-    from tds.entities.shadow import shadowed
-    from tds.entities.target import build_target  # target.py builds on this module
-
-    handlers = dict(build_target(erp).handlers)
-    return shadowed(handlers) if erp.shadow else handlers

@@ -25,6 +25,7 @@ from tds.entities.profile.loader import load_profile
 from tds.entities.profile.model import Profile
 from tds.entities.profile.native import native_names
 from tds.entities.profiled import ProfiledHandler
+from tds.entities.shadow import shadowed
 from tds.errors import ConfigurationError
 
 log = logging.getLogger(__name__)
@@ -157,3 +158,9 @@ def build_target(settings: ErpMappingSettings) -> ErpTarget:
         ConfigurationError: the profile cannot be read or does not follow the format.
     """
     return compile_target(load_profile(settings), settings)
+
+
+def build_handlers(erp: ErpMappingSettings) -> dict[str, EntityHandler]:
+    """One handler per catalog entity, as the ERP profile `erp` says; each in shadow when `erp.shadow`."""
+    handlers = dict(build_target(erp).handlers)
+    return shadowed(handlers) if erp.shadow else handlers

@@ -15,7 +15,7 @@ from tds.alerts.monitor import Monitor, MonitorRound
 from tds.api.app import create_app
 from tds.bootstrap import build_container
 from tds.config import Settings, load_settings
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.worker.pool import WorkerPool
 from tests.notify_servers import HttpReceiver, http_receiver
 from tests.running import Running

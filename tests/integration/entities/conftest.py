@@ -14,9 +14,10 @@ from tds.config import DatabaseSettings, ErpMappingSettings
 from tds.db.engine import create_engine, transaction
 from tds.entities import catalog
 from tds.entities.handler import EntityEvent, EntityHandler, Outcome
-from tds.entities.handlers import SPECS, ChildSpec, build_handlers
+from tds.entities.handlers import SPECS, ChildSpec
 from tds.entities.mapping import map_record
 from tds.entities.mapping import values as v
+from tds.entities.target import build_handlers
 from tests import zoho_samples as z
 from tests.dbutil import DatabaseServer
 

@@ -18,10 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tds.config import DatabaseSettings, ErpMappingSettings
 from tds.db.engine import create_engine, create_sessionmaker, plain_dsn, transaction
-from tds.entities.handlers import build_handlers
 from tds.entities.profile.loader import parse_profile
 from tds.entities.profiled_repository import ProfiledRepository
-from tds.entities.target import compile_target
+from tds.entities.target import build_handlers, compile_target
 from tests import zoho_samples as z
 from tests.integration.entities.conftest import make_event
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from tds.config import ErpMappingSettings
 from tds.entities.handler import Outcome
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tests import zoho_samples as z
 from tests.integration.entities.conftest import delete_of, version_of
 

@@ -15,8 +15,8 @@ from tds.api.app import create_app
 from tds.bootstrap import build_container
 from tds.config import Settings, load_settings
 from tds.db.engine import transaction
-from tds.entities.handlers import build_handlers
 from tds.entities.shadow_repository import ShadowRepository
+from tds.entities.target import build_handlers
 from tds.queue.jobs import ReplayFilter
 from tds.queue.service import QueueService
 from tds.worker.pool import WorkerPool

@@ -18,7 +18,7 @@ from tds.config import DatabaseSettings, ErpMappingSettings
 from tds.db.engine import create_engine, create_sessionmaker, transaction
 from tds.entities import mapping, profiled
 from tds.entities.handler import EntityEvent, EntityHandler, Outcome
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tests import zoho_samples as z
 from tests.integration.profiles.conftest import EXAMPLES, run_ddl
 

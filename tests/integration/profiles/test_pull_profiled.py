@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tds.config import ErpMappingSettings
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.worker.pool import WorkerPool
 from tests.integration.profiles.conftest import EXAMPLES, run_ddl
 from tests.integration.pull.conftest import PullStack, make_stack  # noqa: F401  (the fixture)

@@ -6,10 +6,9 @@ from decimal import Decimal
 
 from tds.config import ErpMappingSettings
 from tds.db.engine import transaction
-from tds.entities.handlers import build_handlers
 from tds.entities.mapping import values as v
 from tds.entities.reader import read_erp_record
-from tds.entities.target import build_target
+from tds.entities.target import build_handlers, build_target
 from tests import zoho_samples as z
 from tests.e2e.conftest import Stack
 from tests.integration.entities.conftest import make_event

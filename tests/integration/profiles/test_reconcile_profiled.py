@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from tds.entities.handlers import build_handlers
 from tds.entities.profile.loader import DEFAULT_PROFILE
+from tds.entities.target import build_handlers
 from tds.pull.factory import build_pull
 from tds.reconcile.factory import build_reconcile
 from tds.reconcile.service import ReconcileService

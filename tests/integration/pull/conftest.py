@@ -20,7 +20,7 @@ from tds.emulator.app import create_app as create_emulator_app
 from tds.emulator.clock import Clock as EmulatorClock
 from tds.emulator.options import DatasetSizes, EmulatorOptions
 from tds.emulator.service import Emulator
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.followups.factory import build_followups, with_followups
 from tds.followups.service import FollowupRunner
 from tds.pull.factory import PullComponents, build_pull

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from tds.config import Settings, load_settings
-from tds.entities.handlers import build_handlers
+from tds.entities.target import build_handlers
 from tds.followups.factory import with_followups
 from tds.followups.scheduling import StockRefreshScheduling
 
