@@ -12,20 +12,17 @@ import asyncio
 import logging
 import re
 
-from sqlalchemy import pool, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from tds.db.engine import async_url
+from tds.db.migration_lock import run_locked
 
 log = logging.getLogger(__name__)
 
 ERP_SCHEMA = "erp"
 KEPT_COMMENT = "TDS Core's default ERP schema at revision {revision}, kept by tds uninstall"
 KEPT_PATTERN = re.compile(r"^TDS Core's default ERP schema at revision (\w+), kept by tds uninstall$")
-MIGRATION_LOCK_KEY = 0x7464735F6D6967
 
-LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
 # The comment of the `erp` schema (None when the schema or its comment is absent).
 ERP_COMMENT_SQL = text("SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = :name")
 VERSION_TABLE_SQL = text("SELECT to_regclass(format('%I.alembic_version', CAST(:schema AS text)))")
@@ -42,34 +39,23 @@ def kept_comment(revision: str) -> str:
 
 
 def _adopt(connection: Connection, schema_name: str, erp_revisions: frozenset[str]) -> str | None:
-    with connection.begin():
-        connection.execute(LOCK_SQL, {"key": MIGRATION_LOCK_KEY})
-        comment = connection.execute(ERP_COMMENT_SQL, {"name": ERP_SCHEMA}).scalar()
-        kept = KEPT_PATTERN.match(comment or "")
-        if kept is None or kept.group(1) not in erp_revisions:
-            return None
-        if connection.execute(VERSION_TABLE_SQL, {"schema": schema_name}).scalar() is None:
-            return None  # TDS Core's own branch creates its version table first
-        schema = connection.dialect.identifier_preparer.quote(schema_name)
-        versions = {row[0] for row in connection.execute(text(VERSIONS_SQL.format(schema=schema)))}
-        if not versions & erp_revisions:
-            connection.execute(text(INSERT_VERSION_SQL.format(schema=schema)), {"version": kept.group(1)})
-        connection.execute(CLEAR_COMMENT_SQL)
-        return kept.group(1)
-
-
-async def _adopt_online(url: str, schema_name: str, erp_revisions: frozenset[str]) -> str | None:
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(lambda sync: _adopt(sync, schema_name, erp_revisions))
-    finally:
-        await engine.dispose()
+    comment = connection.execute(ERP_COMMENT_SQL, {"name": ERP_SCHEMA}).scalar()
+    kept = KEPT_PATTERN.match(comment or "")
+    if kept is None or kept.group(1) not in erp_revisions:
+        return None
+    if connection.execute(VERSION_TABLE_SQL, {"schema": schema_name}).scalar() is None:
+        return None  # TDS Core's own branch creates its version table first
+    schema = connection.dialect.identifier_preparer.quote(schema_name)
+    versions = {row[0] for row in connection.execute(text(VERSIONS_SQL.format(schema=schema)))}
+    if not versions & erp_revisions:
+        connection.execute(text(INSERT_VERSION_SQL.format(schema=schema)), {"version": kept.group(1)})
+    connection.execute(CLEAR_COMMENT_SQL)
+    return kept.group(1)
 
 
 def adopt_kept_erp(url: str, schema_name: str, erp_revisions: frozenset[str]) -> None:
     """Records the kept `erp` schema's revision in TDS Core's version table; does nothing when no
     schema was kept. Blocking: call it in a thread from async code."""
-    revision = asyncio.run(_adopt_online(url, schema_name, erp_revisions))
+    revision = asyncio.run(run_locked(url, lambda connection: _adopt(connection, schema_name, erp_revisions)))
     if revision is not None:
         log.warning("took back the erp schema kept by tds uninstall (revision %s)", revision)

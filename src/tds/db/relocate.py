@@ -12,11 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from sqlalchemy import pool, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from tds.db.engine import async_url
+from tds.db.migration_lock import ensure_schema, run_locked
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +45,6 @@ LEGACY_FUNCTION = "tds_notify_queue()"
 # The current history's base revisions that the moved layout equals (tds branch; erp branch).
 TDS_BASE = "0100"
 ERP_BASE = "0101"
-MIGRATION_LOCK_KEY = 0x7464735F6D6967
-MIGRATION_CONNECT_ARGS = {"server_settings": {"application_name": "tds-core-migrate"}}
-
-LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
 # Where the version tables are: TDS Core's own schema's, and public's if this role may read it (one it
 # may not read is another application's: the legacy layout's was always its installer's own).
 VERSION_TABLES_SQL = text(
@@ -59,7 +54,6 @@ VERSION_TABLES_SQL = text(
 )
 PUBLIC_VERSIONS_SQL = text("SELECT version_num FROM public.alembic_version")
 TABLE_EXISTS_SQL = text("SELECT to_regclass(:name) IS NOT NULL")
-SCHEMA_EXISTS_SQL = text("SELECT 1 FROM pg_namespace WHERE nspname = :name")
 INSERT_VERSION_SQL = text("INSERT INTO {schema}.alembic_version (version_num) VALUES (:version)")
 
 
@@ -77,8 +71,7 @@ def legacy_revision(connection: Connection, schema_name: str) -> str | None:
 def _move(connection: Connection, schema_name: str) -> list[str]:
     quote = connection.dialect.identifier_preparer.quote
     schema = quote(schema_name)
-    if connection.execute(SCHEMA_EXISTS_SQL, {"name": schema_name}).first() is None:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    ensure_schema(connection, schema_name)
     moved = []
     for table in LEGACY_TABLES:
         if connection.execute(TABLE_EXISTS_SQL, {"name": f"public.{table}"}).scalar():
@@ -100,26 +93,22 @@ def _move(connection: Connection, schema_name: str) -> list[str]:
     return moved
 
 
-def _relocate(connection: Connection, schema_name: str) -> bool:
-    with connection.begin():
-        connection.execute(LOCK_SQL, {"key": MIGRATION_LOCK_KEY})
-        revision = legacy_revision(connection, schema_name)
-        if revision is None:
-            return False
-        if revision != LEGACY_HEAD:
-            return True  # brought to the legacy head first, outside this transaction
-        moved = _move(connection, schema_name)
-    log.warning("moved TDS Core's %d tables from public into schema %s", len(moved), schema_name)
-    return False
+def _relocate(connection: Connection, schema_name: str) -> tuple[bool, int]:
+    """Moves the legacy layout when it is at its head: (whether it must be brought there first, how
+    many tables moved)."""
+    revision = legacy_revision(connection, schema_name)
+    if revision is None:
+        return False, 0
+    if revision != LEGACY_HEAD:
+        return True, 0  # brought to the legacy head first, outside this transaction
+    return False, len(_move(connection, schema_name))
 
 
-async def _relocate_online(url: str, schema_name: str) -> bool:
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool, connect_args=MIGRATION_CONNECT_ARGS)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(lambda sync: _relocate(sync, schema_name))
-    finally:
-        await engine.dispose()
+async def _relocate_locked(url: str, schema_name: str) -> bool:
+    behind, moved = await run_locked(url, lambda connection: _relocate(connection, schema_name))
+    if moved:  # logged once the move has committed
+        log.warning("moved TDS Core's %d tables from public into schema %s", moved, schema_name)
+    return behind
 
 
 def relocate_legacy(url: str, schema_name: str) -> None:
@@ -127,7 +116,7 @@ def relocate_legacy(url: str, schema_name: str) -> None:
     nothing anywhere else. Blocking: call it in a thread from async code."""
     from tds.db.migrate import upgrade_legacy
 
-    if asyncio.run(_relocate_online(url, schema_name)):
+    if asyncio.run(_relocate_locked(url, schema_name)):
         log.warning("bringing TDS Core's legacy layout to revision %s before moving it", LEGACY_HEAD)
         upgrade_legacy(url, LEGACY_HEAD)
-        asyncio.run(_relocate_online(url, schema_name))
+        asyncio.run(_relocate_locked(url, schema_name))

@@ -24,19 +24,12 @@ from typing import Any
 from alembic import context
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, pool, text
+from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from tds.db.engine import async_url
+from tds.db.migration_lock import ensure_schema, migration_engine, take_migration_lock
 from tds.db.schema import LOGICAL_SCHEMA, translate_map
 
-# Serialises migration runs across processes; the key is arbitrary but fixed ("tds_migrate").
-MIGRATION_LOCK_KEY = 0x7464735F6D6967
-MIGRATION_LOCK_SQL = text("SELECT pg_advisory_xact_lock(:key)")
-SCHEMA_EXISTS_SQL = text("SELECT 1 FROM pg_namespace WHERE nspname = :name")
-# Named for a DBA; no lock_timeout: migrations take turns on the advisory lock above, waiting for it.
-MIGRATION_CONNECT_ARGS = {"server_settings": {"application_name": "tds-core-migrate"}}
 ERP_BRANCH = "erp"
 COMPARE_ONLY = "compare_only"  # a config attribute: compare the models with the database, change nothing
 
@@ -44,14 +37,6 @@ COMPARE_ONLY = "compare_only"  # a config attribute: compare the models with the
 def own_schema() -> str:
     """The schema the running migration writes TDS Core's objects into."""
     return str(context.config.attributes.get("tds_schema") or LOGICAL_SCHEMA)
-
-
-def ensure_schema(connection: Connection, name: str) -> None:
-    """Creates schema `name` unless it exists. Checked first: `CREATE SCHEMA IF NOT EXISTS` still asks
-    for CREATE on the database, which a least-privileged role given a schema by its DBA does not have."""
-    if connection.execute(SCHEMA_EXISTS_SQL, {"name": name}).first() is None:
-        quoted = connection.dialect.identifier_preparer.quote(name)
-        connection.execute(text(f"CREATE SCHEMA {quoted}"))
 
 
 def _target_metadata(connection: Connection, schema: str) -> list[MetaData]:
@@ -75,7 +60,7 @@ def _run(connection: Connection, *, legacy: bool) -> None:
         connection = connection.execution_options(schema_translate_map=translate_map(schema))
         options |= {"include_schemas": True, "version_table_schema": schema}
     with connection.begin():
-        connection.execute(MIGRATION_LOCK_SQL, {"key": MIGRATION_LOCK_KEY})
+        take_migration_lock(connection)
         if legacy:
             context.configure(connection=connection, **options)
             context.run_migrations()
@@ -97,7 +82,7 @@ def _compare(connection: Connection, schema: str, options: dict[str, Any]) -> No
 
 
 async def _run_online(url: str, *, legacy: bool) -> None:
-    engine = create_async_engine(async_url(url), poolclass=pool.NullPool, connect_args=MIGRATION_CONNECT_ARGS)
+    engine = migration_engine(url)
     async with engine.connect() as connection:
         await connection.run_sync(lambda sync: _run(sync, legacy=legacy))
     await engine.dispose()

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from tds.migrations.runner import ensure_schema
+from tds.db.migration_lock import ensure_schema
 
 revision: str = "0101"
 down_revision: str | None = None
