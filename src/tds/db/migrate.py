@@ -7,6 +7,7 @@ schema) only when asked: when the profile writes that schema.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -75,16 +76,21 @@ def check(url: str, schema_name: str = LOGICAL_SCHEMA) -> None:
         raise CommandError(f"the models and the migrations disagree: {differences}")
 
 
+@functools.cache
+def _script() -> ScriptDirectory:
+    """The current history as shipped (read once per process: readiness asks for it on every probe)."""
+    return ScriptDirectory.from_config(alembic_config("postgresql://unused"))
+
+
+@functools.cache
 def branch_revisions(branch: str) -> frozenset[str]:
     """Every revision of one branch (`tds` or `erp`) of the current history."""
-    script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
-    return frozenset(rev.revision for rev in script.walk_revisions() if branch in rev.branch_labels)
+    return frozenset(rev.revision for rev in _script().walk_revisions() if branch in rev.branch_labels)
 
 
 def head_revision() -> str | None:
     """The head of the `tds` branch: the revision TDS Core's own tables must be at."""
-    script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
-    revision = script.get_revision(f"{TDS_BRANCH}@head")
+    revision = _script().get_revision(f"{TDS_BRANCH}@head")
     return revision.revision if revision is not None else None
 
 
@@ -96,10 +102,7 @@ async def current_revision(connection: AsyncConnection, schema_name: str | None 
         translation = sync_conn.get_execution_options().get("schema_translate_map") or {}
         schema = schema_name or translation.get(LOGICAL_SCHEMA, LOGICAL_SCHEMA)
         migration = MigrationContext.configure(sync_conn, opts={"version_table_schema": schema})
-        heads = set(migration.get_current_heads())
-        script = ScriptDirectory.from_config(alembic_config("postgresql://unused"))
-        ours = {rev.revision for rev in script.walk_revisions() if TDS_BRANCH in rev.branch_labels}
-        found = heads & ours
+        found = set(migration.get_current_heads()) & branch_revisions(TDS_BRANCH)
         return next(iter(found)) if found else None
 
     return await connection.run_sync(_current)
