@@ -75,6 +75,12 @@ class ErpTarget:
             return self.sync_mode(entity) is not None
         return table is None or any(t.when is None or t.when == table for t in plan.targets)
 
+    def chooses_by_table(self, entity: str) -> bool:
+        """Whether the entity's targets depend on the record's table (`when:`), so that some of its
+        records may have none; otherwise has_target needs no record to answer."""
+        plan = self.plans.get(entity)
+        return plan is not None and any(t.when is not None for t in plan.targets)
+
     def written_tables(self) -> list[str]:
         """Every ERP table (schema.name) the profile writes: target and child tables, sorted."""
         found: set[str] = set()

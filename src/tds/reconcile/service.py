@@ -123,10 +123,11 @@ class ReconcileService:
         self, spec: EntitySpec, repair: bool, reader: CountingReader, result: ReconcileResult, say: Progress
     ) -> None:
         listed = await self._list_all(spec, reader, say)
-        # Records the profile writes nowhere (vendors, where it maps customers only) are not missing.
-        listed = {
-            k: row for k, row in listed.items() if self.target.has_target(spec.name, _table_of(spec, row))
-        }
+        # Records the profile writes nowhere (vendors, where it maps customers only) are not missing;
+        # only an entity whose targets depend on the record's table needs its rows mapped to tell.
+        if self.target.chooses_by_table(spec.name):
+            written = self.target.has_target
+            listed = {k: row for k, row in listed.items() if written(spec.name, _table_of(spec, row))}
         async with self.sessions() as session:
             erp = ReconcileErpRepository(session, self.target.tables)
             if self.target.sync_mode(spec.name) == "tds":

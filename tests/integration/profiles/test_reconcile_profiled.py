@@ -20,11 +20,12 @@ from tests.integration.pull.conftest import PullStack, make_stack  # noqa: F401 
 from tests.integration.reconcile.test_surfaces import tds
 
 
-async def shop_stack(make_stack, db_url: str) -> PullStack:  # noqa: F811
-    """The pull stack with the shop profile everywhere: workers, pull and reconciliation."""
+async def shop_stack(make_stack, db_url: str, profile_file: Path | None = None) -> PullStack:  # noqa: F811
+    """The pull stack with the shop profile (or `profile_file`) everywhere: workers, pull and
+    reconciliation."""
     await run_ddl(db_url, (EXAMPLES / "shop.sql").read_text())
     stack = await make_stack()
-    profile = profiled_settings(EXAMPLES / "shop.yaml").erp
+    profile = profiled_settings(profile_file or EXAMPLES / "shop.yaml").erp
     stack.settings = stack.settings.model_copy(update={"erp": profile})
     container, settings = stack.container, stack.settings
     stack.pool = WorkerPool(
@@ -204,3 +205,29 @@ async def test_document_checks_skip_references_the_profile_keeps_elsewhere(
     assert await stack.rows("SELECT 1 FROM erp.products") == []
     assert await stack.rows("SELECT 1 FROM erp.invoice_lines LIMIT 1") != []
     assert await differences(reconciler(stack), "invoice") == set()
+
+
+async def test_records_the_profile_writes_nowhere_are_not_missing(
+    make_stack,  # noqa: F811
+    db_url: str,
+    tmp_path: Path,
+) -> None:
+    """A shop profile whose contacts go to customers only: vendors end `not_in_profile` when pulled,
+    and reconciliation does not report them as missing (nor count them as Zoho's records)."""
+    text = (EXAMPLES / "shop.yaml").read_text()
+    start = text.index("      - table: suppliers")
+    end = text.index("  salesorder:")
+    customers_only = tmp_path / "shop-customers-only.yaml"
+    customers_only.write_text(text[:start] + text[end:])
+    stack = await shop_stack(make_stack, db_url, customers_only)
+    vendors = [c for c in stack.zoho_records("contact").values() if c.get("contact_type") == "vendor"]
+    assert vendors
+    outcomes = await stack.rows(
+        "SELECT DISTINCT outcome FROM tds.tds_sync_logs WHERE entity = 'contact' AND entity_id = ANY(:ids)",
+        ids=[v["contact_id"] for v in vendors],
+    )
+    assert outcomes == [{"outcome": "not_in_profile"}]
+    result = await reconciler(stack).run("contact")
+    assert result.status == "succeeded", result.error
+    assert result.differences == []
+    assert result.counts.zoho_records == len(stack.zoho_records("contact")) - len(vendors)

@@ -19,9 +19,12 @@ def test_a_profile_of_customers_only_has_no_target_for_vendors() -> None:
     assert target.has_target("contact", None)
     assert target.has_target("item", "products")
     assert not target.has_target("invoice", "invoices")
+    assert target.chooses_by_table("contact")
+    assert not target.chooses_by_table("item")
 
 
 def test_the_default_profile_writes_every_record() -> None:
     target = build_target(ErpMappingSettings())
     assert target.has_target("contact", "vendors")
     assert target.has_target("invoice", "invoices")
+    assert not target.chooses_by_table("contact")  # sync: columns entities are written whatever the table
