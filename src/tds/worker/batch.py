@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tds.config import WorkerSettings
@@ -21,6 +20,7 @@ from tds.errors import DatabaseUnavailable, HandlerError, PermanentHandlerError,
 from tds.queue.jobs import ClaimedJob, Completion
 from tds.queue.repository import QueueRepository
 from tds.worker.breaker import BreakerBoard, BreakerState
+from tds.worker.classify import classify
 from tds.worker.events import to_event
 from tds.worker.lease import leases_kept
 from tds.worker.repository import WorkerRepository
@@ -125,7 +125,8 @@ class BatchRunner:
                 await self._finish(session, done)
         except Exception as exc:  # the batch boundary: any failure sends its events down the one-by-one path
             size = sum(len(group) for _, group in groups)
-            log.warning("batch of %d events failed (%s); running them one by one", size, _describe(exc))
+            why = classify(exc).line  # the classifier's line, as dead letters have it: no record value
+            log.warning("batch of %d events failed (%s); running them one by one", size, why)
             return False
         for _, group in groups:
             self.desk.breaker_succeeded(group[0].entity)
@@ -193,12 +194,3 @@ def _completion(job: ClaimedJob, outcome: Outcome, duration_ms: float) -> Comple
     skipped = outcome in (Outcome.STALE, Outcome.NOT_IN_PROFILE)
     status: Literal["succeeded", "skipped"] = "skipped" if skipped else "succeeded"
     return Completion(job.job_id, status, outcome.value, duration_ms)
-
-
-def _describe(exc: BaseException) -> str:
-    """One line for logs and the dead-letter queue: a database error without its SQL and parameters
-    (the full statement and the record's data stay out of logs; the traceback keeps the detail)."""
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        return f"{type(exc).__name__}: {str(exc.orig).strip()}"
-    detail = str(exc)
-    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
