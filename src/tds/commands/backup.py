@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from tds.commands.common import load_cli_settings
+from tds.commands.common import in_container, load_cli_settings
 from tds.errors import BackupError, ConfigurationError, DatabaseUnavailable
 
 if TYPE_CHECKING:
@@ -83,11 +83,8 @@ def _run(work: Callable[[BackupService], Awaitable[T]]) -> T:
 
 async def _with_service(work: Callable[[BackupService], Awaitable[T]]) -> T:
     from tds.backup.service import BackupService
-    from tds.bootstrap import build_container
 
     settings = load_cli_settings()
-    container = await build_container(settings, migrate_now=False)
-    try:
-        return await work(BackupService(settings, container.database_url, container.sessions))
-    finally:
-        await container.aclose()
+    return await in_container(
+        settings, lambda container: work(BackupService(settings, container.database_url, container.sessions))
+    )

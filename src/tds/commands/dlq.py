@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
-from tds.commands.common import load_cli_settings
+from tds.commands.common import in_transaction, load_cli_settings
 from tds.config import Settings
 from tds.entities import catalog
 from tds.errors import TdsError
@@ -235,15 +235,8 @@ def _run(work: Callable[[QueueService], Awaitable[T]]) -> T:
 
 
 async def _in_transaction(settings: Settings, work: Callable[[QueueService], Awaitable[T]]) -> T:
-    from tds.bootstrap import build_container
-    from tds.db.engine import transaction
-
-    container = await build_container(settings, migrate_now=False)
-    try:
-        async with transaction(container.sessions) as session:
-            return await work(QueueService(session, settings.worker.max_attempts))
-    finally:
-        await container.aclose()
+    attempts = settings.worker.max_attempts
+    return await in_transaction(settings, lambda session: work(QueueService(session, attempts)))
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from tds.commands.common import load_cli_settings
+from tds.commands.common import in_container, in_transaction, load_cli_settings
 from tds.config import Settings
 
 app = typer.Typer(help="The ERP target profile: check it against the database, plan a record's rows.")
@@ -26,16 +26,9 @@ def check() -> None:
 
 
 async def _check(settings: Settings) -> Any:
-    from tds.bootstrap import build_container
-    from tds.db.engine import transaction
     from tds.entities.check import check_erp
 
-    container = await build_container(settings, migrate_now=False)
-    try:
-        async with transaction(container.sessions) as session:
-            return await check_erp(session, settings.erp)
-    finally:
-        await container.aclose()
+    return await in_transaction(settings, lambda session: check_erp(session, settings.erp))
 
 
 @app.command()
@@ -67,18 +60,12 @@ def plan(
 async def _plan(settings: Settings, entity: str, record: Any) -> list[dict[str, Any]]:
     from dataclasses import asdict
 
-    from tds.bootstrap import build_container
-    from tds.db.engine import transaction
     from tds.entities.plan import plan_record
     from tds.entities.target import build_target
 
     target = build_target(settings.erp)
-    container = await build_container(settings, migrate_now=False)
-    try:
-        async with transaction(container.sessions) as session:
-            return [asdict(table) for table in await plan_record(session, target, entity, record)]
-    finally:
-        await container.aclose()
+    planned = await in_transaction(settings, lambda session: plan_record(session, target, entity, record))
+    return [asdict(table) for table in planned]
 
 
 @app.command()
@@ -97,14 +84,13 @@ def reapply(
 
 
 async def _reapply(settings: Settings, entity: str | None, batch: int, restart: bool) -> None:
-    from tds.bootstrap import build_container
+    from tds.bootstrap import Container
     from tds.entities.target import build_target
     from tds.inbox.service import InboxService
     from tds.reapply.service import ReapplyProgress, ReapplyService
 
     digests = {name: plan.digest for name, plan in build_target(settings.erp).plans.items()}
     names = sorted(digests) if entity is None else [_profiled(entity, digests)]
-    container = await build_container(settings, migrate_now=False)
     inbox = InboxService(max_attempts=settings.worker.max_attempts)
 
     def show(step: ReapplyProgress) -> None:
@@ -112,7 +98,7 @@ async def _reapply(settings: Settings, entity: str | None, batch: int, restart: 
             f"{step.entity}: {step.queued} queued, {step.missing} without a payload (up to {step.after})"
         )
 
-    try:
+    async def run_all(container: Container) -> None:
         service = ReapplyService(container.sessions, inbox, digests)
         for name in names:
             done = await service.run(name, batch, restart=restart, on_batch=show)
@@ -123,8 +109,8 @@ async def _reapply(settings: Settings, entity: str | None, batch: int, restart: 
                     f"{name}: {done.missing} record(s) have no payload left in the inbox (pruned by"
                     f" retention); run `tds sync {name}` (a full pull) to write them through the profile"
                 )
-    finally:
-        await container.aclose()
+
+    await in_container(settings, run_all)
 
 
 def _profiled(entity: str, digests: dict[str, str]) -> str:
@@ -178,13 +164,6 @@ def shadow_report(
 
 
 async def _shadow_counts(settings: Settings, since: datetime | None) -> list[Any]:
-    from tds.bootstrap import build_container
-    from tds.db.engine import transaction
     from tds.entities.shadow_repository import ShadowRepository
 
-    container = await build_container(settings, migrate_now=False)
-    try:
-        async with transaction(container.sessions) as session:
-            return await ShadowRepository(session).summary(since)
-    finally:
-        await container.aclose()
+    return await in_transaction(settings, lambda session: ShadowRepository(session).summary(since))

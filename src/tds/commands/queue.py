@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from tds.commands.common import load_cli_settings
+from tds.commands.common import in_transaction, load_cli_settings
 from tds.config import Settings
 from tds.errors import NotFound
 from tds.queue.jobs import REPLAYABLE_STATUSES, ReplayableStatus, ReplayFilter, ReplayResult
 from tds.queue.service import InvalidQueueRequest
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 MAX_ID = 2**63 - 1  # ids are bigint
 TIME_FORMATS = ["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"]
@@ -59,21 +62,17 @@ def replay(
 async def _replay(
     settings: Settings, event: int | None, dlq: int | None, where: ReplayFilter
 ) -> ReplayResult:
-    from tds.bootstrap import build_container
-    from tds.db.engine import transaction
     from tds.queue.service import QueueService
 
-    container = await build_container(settings, migrate_now=False)
-    try:
-        async with transaction(container.sessions) as session:
-            service = QueueService(session, settings.worker.max_attempts)
-            if event is not None:
-                return await service.replay_event(event)
-            if dlq is not None:
-                return await service.replay_dead_letter(dlq)
-            return await service.replay_matching(where)
-    finally:
-        await container.aclose()
+    async def replay(session: AsyncSession) -> ReplayResult:
+        service = QueueService(session, settings.worker.max_attempts)
+        if event is not None:
+            return await service.replay_event(event)
+        if dlq is not None:
+            return await service.replay_dead_letter(dlq)
+        return await service.replay_matching(where)
+
+    return await in_transaction(settings, replay)
 
 
 def _utc(moment: datetime | None) -> datetime | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
-from tds.commands.common import load_cli_settings
+from tds.commands.common import in_container, load_cli_settings
 from tds.errors import DatabaseUnavailable, UninstallError
 
 if TYPE_CHECKING:
@@ -75,12 +75,10 @@ def _run(work: Callable[[InstallationService], Awaitable[T]]) -> T:
 
 
 async def _with_service(work: Callable[[InstallationService], Awaitable[T]]) -> T:
-    from tds.bootstrap import build_container
     from tds.installation.service import InstallationService
 
     settings = load_cli_settings()
-    container = await build_container(settings, migrate_now=False)
-    try:
-        return await work(InstallationService(container.sessions, settings.db.schema_name))
-    finally:
-        await container.aclose()
+    schema = settings.db.schema_name
+    return await in_container(
+        settings, lambda container: work(InstallationService(container.sessions, schema))
+    )
