@@ -181,3 +181,30 @@ async def test_metrics_snapshots_are_written_and_old_ones_pruned(make_ops) -> No
         since = done.snapshot.taken_at - timedelta(minutes=1)
         series = await MetricSampleRepository(session).series("queue_pending", since)
     assert [(value, labels) for _, value, labels in series] == [(2.0, {})]
+
+
+async def test_the_retry_policy_follows_the_classifiers_verdict(make_ops) -> None:
+    """With no error class listed as transient, the dead letter the worker's classifier found transient
+    is replayed and the permanent one is not (their error classes are the same)."""
+    ops: OpsStack = await make_ops(
+        healer={
+            "dlq_retry_enabled": True,
+            "dlq_retry_after_s": 0,
+            "dlq_max_retries": 2,
+            "transient_errors": [],
+        },
+    )
+    await ops.post_items(2)
+    assert await ops.drain() == 2
+    await ops.execute(
+        "INSERT INTO tds.tds_dead_letter_queue (inbox_event_id, queue_job_id, entity, entity_key, attempts, "
+        "error, verdict) SELECT q.inbox_event_id, q.id, q.entity, q.entity_key, 1, 'Surprise: it failed', "
+        "CASE WHEN i.entity_id = '460000000000' THEN 'transient' ELSE 'permanent' END "
+        "FROM tds.tds_sync_queue AS q JOIN tds.tds_inbox_events AS i ON i.id = q.inbox_event_id"
+    )
+    assert (await ops.round()).dead_letters_retried == 1
+    retried = await ops.rows(
+        "SELECT i.entity_id FROM tds.tds_healer_actions AS h JOIN tds.tds_inbox_events AS i "
+        "ON i.id = h.inbox_event_id WHERE h.action = 'dlq_retried'"
+    )
+    assert retried == [{"entity_id": "460000000000"}]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,8 +34,11 @@ class StopsTheDatabase:
         return [Outcome.INSERTED] * len(events)
 
 
-async def test_the_breaker_opens_when_the_database_stops(cluster: Cluster) -> None:
-    """Threshold one: the stopped database opens the item breaker; no job is dead-lettered."""
+async def test_the_breaker_opens_when_the_database_stops(
+    cluster: Cluster, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Threshold one: the stopped database opens the item breaker, which says so in the log; no job is
+    dead-lettered."""
     engine = create_engine(cluster.url("tds"), DatabaseSettings(pool_size=2, max_overflow=0))
     sessions = create_sessionmaker(engine)
     try:
@@ -49,6 +53,7 @@ async def test_the_breaker_opens_when_the_database_stops(cluster: Cluster) -> No
         pool = WorkerPool(sessions, cluster.url("tds"), {"item": StopsTheDatabase(cluster)}, settings, "w1")
         await pool.run_once()
         assert pool.breakers["item"].state is BreakerState.OPEN
+        assert "circuit for item opened after 1 infrastructure failure(s)" in caplog.text
         cluster.start()
         rows = await _rows(sessions, "SELECT status, attempts FROM tds.tds_sync_queue ORDER BY id")
         assert all(status != "dead" for status, _ in rows), rows
